@@ -1,0 +1,120 @@
+/* The store: newsgrep's only door to Xapian. Plain C, opaque handles, status
+ * codes; every Xapian exception is caught inside and comes out as a status plus
+ * a message (ng_store_errmsg). One Xapian document per passage. */
+#ifndef NG_STORE_H
+#define NG_STORE_H
+
+#include <stddef.h>
+
+#include "query.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Index layout. Unprefixed terms are the passage's stemmed words, with positions. */
+#define NG_PREFIX_TITLE "S"     /* stemmed title words */
+#define NG_PREFIX_SOURCE "XSRC" /* source name, case-folded */
+#define NG_PREFIX_LANG "XLANG"  /* language code */
+#define NG_PREFIX_ARTICLE "XA"  /* article id: every passage of the article (store-owned) */
+#define NG_PREFIX_PASSAGE "Q"   /* "<article id>#<n>": the passage itself (store-owned) */
+
+enum {
+    NG_SLOT_DATE = 0,    /* YYYYMMDD, sortable; absent when the date is unknown */
+    NG_SLOT_ARTICLE = 1, /* article id: the collapse key (store-owned) */
+    NG_SLOT_PASSAGE = 2, /* passage number, sortable (store-owned) */
+};
+
+/* Metadata keys. */
+#define NG_META_LANGUAGE "newsgrep.language" /* the analyzer language of the index */
+
+typedef struct ng_store ng_store_t;
+typedef struct ng_doc ng_doc_t;
+typedef struct ng_results ng_results_t;
+
+enum {
+    NG_STORE_READ = 0,
+    NG_STORE_WRITE = 1, /* open for writing, creating the index when missing */
+};
+
+/* Open the index at PATH. On failure *OUT is NULL and *ERRMSG (when ERRMSG is
+ * not NULL) receives a malloc'ed message the caller frees. NG_STATUS_NO_INDEX
+ * when nothing is at PATH (reading), NG_STATUS_LOCKED when another writer holds
+ * it, NG_STATUS_INDEX_ERROR when PATH is not a usable index. */
+ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **errmsg);
+/* Close the index; pending changes of a writer are discarded, not committed. */
+void ng_store_close(ng_store_t *store);
+/* The message of the last failed call on STORE (owned by STORE; "" if none). */
+const char *ng_store_errmsg(const ng_store_t *store);
+
+/* Documents (passages) under construction. A doc is reusable after ng_doc_clear. */
+ng_status_t ng_doc_new(ng_doc_t **out);
+void ng_doc_destroy(ng_doc_t *doc);
+void ng_doc_clear(ng_doc_t *doc);
+/* A ranked term at word position POS (positions make phrase search possible). */
+ng_status_t ng_doc_add_posting(ng_doc_t *doc, const char *term, size_t len, unsigned pos);
+/* A term without position (WDF counts its occurrences), e.g. prefixed title words. */
+ng_status_t ng_doc_add_term(ng_doc_t *doc, const char *term, size_t len);
+/* A filter term: present or absent, no weight in ranking. */
+ng_status_t ng_doc_add_boolean(ng_doc_t *doc, const char *term, size_t len);
+ng_status_t ng_doc_set_value(ng_doc_t *doc, unsigned slot, const char *value, size_t len);
+ng_status_t ng_doc_set_data(ng_doc_t *doc, const char *data, size_t len);
+
+/* Make PASSAGES (N docs, in order) the passages of ARTICLE_ID: every passage the
+ * article had before is deleted first, so an article indexed again is replaced,
+ * never doubled. The store adds the article and passage identity terms and
+ * values to each doc. *REPLACED (may be NULL) tells whether the article was
+ * there before. Visible to readers after the next ng_store_commit. */
+ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id,
+                                     ng_doc_t *const *passages, size_t n, int *replaced);
+/* Delete every passage of ARTICLE_ID; *DELETED (may be NULL) = 0 if it had none. */
+ng_status_t ng_store_delete_article(ng_store_t *store, const char *article_id, int *deleted);
+/* Make all changes since the last commit durable and visible, as one step. */
+ng_status_t ng_store_commit(ng_store_t *store);
+
+/* Index metadata (key/value strings kept with the index and committed with it).
+ * *VALUE is malloc'ed, "" when the key is unset; the caller frees it. */
+ng_status_t ng_store_get_metadata(ng_store_t *store, const char *key, char **value);
+ng_status_t ng_store_set_metadata(ng_store_t *store, const char *key, const char *value);
+
+/* Statistics, over passages. On error they return 0 and set the message. */
+unsigned long ng_store_doc_count(ng_store_t *store);
+unsigned long ng_store_term_freq(ng_store_t *store, const char *term);   /* passages with TERM */
+unsigned long ng_store_collection_freq(ng_store_t *store, const char *term);
+double ng_store_avg_length(ng_store_t *store);
+
+typedef struct ng_search_opts {
+    double k1, b;         /* BM25Weight parameters */
+    double min_normlen;
+    size_t offset;        /* hits to skip */
+    size_t limit;         /* hits to return */
+    int all_passages;     /* 0: the best passage of each article only */
+} ng_search_opts_t;
+
+/* k1 = 1.2, b = 0.75, min_normlen = 0.5, offset 0, limit 10, collapsed. */
+void ng_search_opts_init(ng_search_opts_t *opts);
+
+/* Rank the passages matching QUERY by BM25. *OUT belongs to the caller. */
+ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
+                            ng_results_t **out);
+
+typedef struct ng_hit {
+    double score;
+    unsigned docid;
+    const char *data;  /* the passage record (see record.h), owned by the results */
+    size_t data_len;
+} ng_hit_t;
+
+size_t ng_results_count(const ng_results_t *results);
+/* Hit I (0-based, < count), best first. */
+const ng_hit_t *ng_results_get(const ng_results_t *results, size_t i);
+/* Xapian's estimate of all matching passages (or articles, when collapsed). */
+unsigned long ng_results_estimate(const ng_results_t *results);
+void ng_results_destroy(ng_results_t *results);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
