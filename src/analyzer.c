@@ -176,7 +176,7 @@ static uint32_t fnv1a(const char *s, size_t n)
     return h;
 }
 
-/* Stem WORD (LEN bytes) into *STEM/*STEM_LEN, valid until the next call.
+/* Stem WORD (LEN bytes) into *STEM and *STEM_LEN, valid until the next call.
  * Returns -1 when out of memory. */
 static int stem_word(ng_analyzer_t *an, const char *word, size_t len, const char **stem,
                      size_t *stem_len)

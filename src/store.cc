@@ -131,7 +131,15 @@ ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **e
                 /* One transaction per commit: a crash leaves the last commit. */
                 store->wdb->begin_transaction(true);
             } else {
-                store->db = new Xapian::Database(path);
+                try {
+                    store->db = new Xapian::Database(path);
+                } catch (const Xapian::DatabaseNotFoundError &e) {
+                    /* something is there, but no index */
+                    throw Xapian::DatabaseOpeningError(e.get_msg(), e.get_context());
+                }
+                /* An empty file opens as a stub database listing no shard. */
+                if (store->db->size() == 0)
+                    throw Xapian::DatabaseOpeningError("not a Xapian index", path);
             }
             *out = store;
             return NG_STATUS_SUCCESS;
