@@ -27,15 +27,14 @@ struct ng_ingest {
     ng_ingest_stats_t stats;
     ng_doc_t **docs; /* one per passage of the article at hand, reused */
     size_t ndocs;
-    ng_doc_t *doc;   /* the doc the token callbacks fill */
+    ng_doc_t *doc; /* the doc the token callbacks fill */
     ng_status_t doc_status;
     ng_buf_t term;
     ng_buf_t record;
-    ng_buf_t path;   /* scratch for the directory walk */
+    ng_buf_t path; /* scratch for the directory walk */
 };
 
-static void report(ng_ingest_t *ing, ng_report_kind_t kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void report(ng_ingest_t *ing, ng_report_kind_t kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void report(ng_ingest_t *ing, ng_report_kind_t kind, const char *fmt, ...)
 {
@@ -49,8 +48,7 @@ static void report(ng_ingest_t *ing, ng_report_kind_t kind, const char *fmt, ...
     ing->opts.report(ing->opts.report_ctx, kind, msg);
 }
 
-ng_status_t ng_ingest_new(ng_store_t *store, ng_analyzer_t *analyzer, const ng_ingest_opts_t *opts,
-                          ng_ingest_t **out)
+ng_status_t ng_ingest_new(ng_store_t *store, ng_analyzer_t *analyzer, const ng_ingest_opts_t *opts, ng_ingest_t **out)
 {
     ng_ingest_t *ing = calloc(1, sizeof *ing);
     *out = NULL;
@@ -138,8 +136,7 @@ static ng_status_t add_filter(ng_ingest_t *ing, const char *prefix, const char *
     return ng_doc_add_boolean(ing->doc, ing->term.data, ing->term.len);
 }
 
-static ng_status_t build_passage(ng_ingest_t *ing, const ng_article_t *a, unsigned number, const char *text,
-                                 size_t len)
+static ng_status_t build_passage(ng_ingest_t *ing, const ng_article_t *a, unsigned number, const char *text, size_t len)
 {
     ng_doc_clear(ing->doc);
     ing->doc_status = NG_STATUS_SUCCESS;
@@ -214,8 +211,7 @@ ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
 
 /* Index the file PATH, called NAME in messages; TEXT_ID is the id its article
  * gets in the text format. NAMED: the user named it (so it must be a dump). */
-static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *name, const char *text_id,
-                               int named)
+static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *name, const char *text_id, int named)
 {
     ng_reader_t *reader;
     char *errmsg;
@@ -303,7 +299,7 @@ static ng_status_t walk(ng_ingest_t *ing, size_t root_len, int depth)
         n++;
     }
     closedir(dir);
-    if (st == NG_STATUS_SUCCESS)
+    if (st == NG_STATUS_SUCCESS && n > 1)
         qsort(names, n, sizeof *names, compare_names);
 
     size_t base = ing->path.len;

@@ -22,16 +22,16 @@ typedef enum ng_report_kind {
 typedef void (*ng_report_fn)(void *ctx, ng_report_kind_t kind, const char *message);
 
 typedef struct ng_ingest_opts {
-    ng_format_t format;   /* NG_FORMAT_AUTO unless forced */
-    size_t max_words;     /* passage bound (0: NG_PASSAGE_MAX_WORDS) */
-    ng_report_fn report;  /* may be NULL */
+    ng_format_t format;  /* NG_FORMAT_AUTO unless forced */
+    size_t max_words;    /* passage bound (0: NG_PASSAGE_MAX_WORDS) */
+    ng_report_fn report; /* may be NULL */
     void *report_ctx;
 } ng_ingest_opts_t;
 
 typedef struct ng_ingest_stats {
-    unsigned long files;      /* dump files read */
-    unsigned long articles;   /* articles indexed */
-    unsigned long replaced;   /* of which replaced an article of the same id */
+    unsigned long files;    /* dump files read */
+    unsigned long articles; /* articles indexed */
+    unsigned long replaced; /* of which replaced an article of the same id */
     unsigned long passages;
     unsigned long rejected;   /* records skipped as bad */
     unsigned long errors;     /* paths that could not be read */
@@ -41,8 +41,7 @@ typedef struct ng_ingest_stats {
 typedef struct ng_ingest ng_ingest_t;
 
 /* An ingest writing into STORE with ANALYZER (both must outlive it). */
-ng_status_t ng_ingest_new(ng_store_t *store, ng_analyzer_t *analyzer, const ng_ingest_opts_t *opts,
-                          ng_ingest_t **out);
+ng_status_t ng_ingest_new(ng_store_t *store, ng_analyzer_t *analyzer, const ng_ingest_opts_t *opts, ng_ingest_t **out);
 void ng_ingest_destroy(ng_ingest_t *ingest);
 
 /* Index the dump at PATH: a file, a directory (walked recursively, in name

@@ -19,7 +19,8 @@ struct ng_input {
     char *buf;
     size_t cap, start, end; /* unread bytes are buf[start, end) */
     int eof;
-    int failed;             /* a read error: nothing more can be read */
+    int failed;  /* a read error: nothing more can be read */
+    int started; /* the byte-order mark, if any, is behind us */
     unsigned long line;
     char errmsg[512];
 };
@@ -105,14 +106,17 @@ static size_t fill(ng_input_t *in)
     if (in->end == in->cap) {
         if (in->cap > NG_INPUT_MAX_LINE)
             return 0;
-        char *grown = realloc(in->buf, in->cap * 2);
+        /* Room for a line of NG_INPUT_MAX_LINE bytes and its "\n", no more:
+         * doubling past it would let lines of twice the limit through. */
+        size_t cap = in->cap * 2 < NG_INPUT_MAX_LINE + 1 ? in->cap * 2 : NG_INPUT_MAX_LINE + 1;
+        char *grown = realloc(in->buf, cap);
         if (!grown) {
             in->failed = 1;
             snprintf(in->errmsg, sizeof in->errmsg, "out of memory");
             return 0;
         }
         in->buf = grown;
-        in->cap *= 2;
+        in->cap = cap;
     }
     int n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end));
     if (n < 0 || (n == 0 && !gzeof(in->gz))) {
@@ -120,7 +124,9 @@ static size_t fill(ng_input_t *in)
         const char *msg = gzerror(in->gz, &zerr);
         in->failed = 1;
         snprintf(in->errmsg, sizeof in->errmsg, "%s",
-                 zerr == Z_ERRNO ? strerror(errno) : msg && *msg ? msg : "read error");
+                 zerr == Z_ERRNO ? strerror(errno)
+                 : msg && *msg   ? msg
+                                 : "read error");
         return 0;
     }
     if (n == 0) {
@@ -137,8 +143,22 @@ static size_t fill(ng_input_t *in)
     return (size_t)n;
 }
 
+/* Skip a UTF-8 byte-order mark at the start of the content: editors on some
+ * systems write one, and it would hide a JSON file's first '{'. */
+static void skip_bom(ng_input_t *in)
+{
+    if (in->started)
+        return;
+    in->started = 1;
+    while (in->end - in->start < 3 && fill(in) > 0)
+        ;
+    if (in->end - in->start >= 3 && memcmp(in->buf + in->start, "\xEF\xBB\xBF", 3) == 0)
+        in->start += 3;
+}
+
 int ng_input_first_byte(ng_input_t *in)
 {
+    skip_bom(in);
     for (size_t i = in->start;; i++) {
         if (i == in->end) {
             size_t before = in->start;
@@ -154,6 +174,7 @@ int ng_input_first_byte(ng_input_t *in)
 
 ng_status_t ng_input_getline(ng_input_t *in, const char **line, size_t *len)
 {
+    skip_bom(in);
     size_t scanned = 0; /* bytes past start already known to hold no newline */
     for (;;) {
         char *nl = memchr(in->buf + in->start + scanned, '\n', in->end - in->start - scanned);

@@ -176,8 +176,7 @@ static int run(const options_t *opt, char **paths, int npaths)
 
     const ng_ingest_stats_t *s = ng_ingest_stats(ingest);
     if (!opt->quiet)
-        fprintf(stderr,
-                "%s: %lu file%s, %lu article%s (%lu replaced), %lu passages, %lu rejected record%s, %.1f s\n",
+        fprintf(stderr, "%s: %lu file%s, %lu article%s (%lu replaced), %lu passages, %lu rejected record%s, %.1f s\n",
                 program, s->files, s->files == 1 ? "" : "s", s->articles, s->articles == 1 ? "" : "s", s->replaced,
                 s->passages, s->rejected, s->rejected == 1 ? "" : "s", now() - start);
     rc = s->errors ? EXIT_TROUBLE : s->rejected ? EXIT_REJECTED : EXIT_OK;
@@ -192,14 +191,10 @@ out:
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"format", required_argument, NULL, 'f'},
-        {"language", required_argument, NULL, 'L'},
-        {"passage-words", required_argument, NULL, 'W'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},       {"format", required_argument, NULL, 'f'},
+        {"language", required_argument, NULL, 'L'}, {"passage-words", required_argument, NULL, 'W'},
+        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
     };
     options_t opt = {NULL, NULL, NG_FORMAT_AUTO, 0, 0};
     int c;
@@ -207,34 +202,22 @@ int main(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "d:f:qhV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd':
-            opt.db = optarg;
-            break;
+        case 'd': opt.db = optarg; break;
         case 'f':
             opt.format = ng_format_parse(optarg);
             if (opt.format == NG_FORMAT_NONE)
                 return die("unknown format '%s' (use text, jsonl or auto)", optarg);
             break;
-        case 'L':
-            opt.language = optarg;
-            break;
+        case 'L': opt.language = optarg; break;
         case 'W':
             opt.passage_words = strtoul(optarg, &end, 10);
             if (*optarg < '0' || *optarg > '9' || *end || opt.passage_words == 0 || opt.passage_words > 100000)
                 return die("invalid --passage-words '%s' (a number from 1 to 100000)", optarg);
             break;
-        case 'q':
-            opt.quiet = 1;
-            break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
-        case 'V':
-            printf("%s %s\n", program, PACKAGE_VERSION);
-            return EXIT_OK;
-        default:
-            fprintf(stderr, "Try '%s --help' for more information.\n", program);
-            return EXIT_TROUBLE;
+        case 'q': opt.quiet = 1; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': printf("%s %s\n", program, PACKAGE_VERSION); return EXIT_OK;
+        default: fprintf(stderr, "Try '%s --help' for more information.\n", program); return EXIT_TROUBLE;
         }
     }
     if (optind == argc) {

@@ -10,12 +10,8 @@ enum { F_ID, F_DATE, F_TITLE, F_SOURCE, F_URL, F_LANGUAGE, F_BODY };
 
 /* Each field and the names it goes by in real news dumps, preferred first. */
 static const char *const field_names[NG_READER_FIELDS][6] = {
-    [F_ID] = {"id", NULL},
-    [F_DATE] = {"date", NULL},
-    [F_TITLE] = {"title", NULL},
-    [F_SOURCE] = {"source", NULL},
-    [F_URL] = {"url", NULL},
-    [F_LANGUAGE] = {"language", NULL},
+    [F_ID] = {"id", NULL},         [F_DATE] = {"date", NULL}, [F_TITLE] = {"title", NULL},
+    [F_SOURCE] = {"source", NULL}, [F_URL] = {"url", NULL},   [F_LANGUAGE] = {"language", NULL},
     [F_BODY] = {"body", NULL},
 };
 

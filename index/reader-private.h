@@ -16,10 +16,10 @@ struct ng_reader {
     ng_format_t format;
     char *text_id;
     int done;
-    unsigned long line;             /* where the last record or failure is */
+    unsigned long line; /* where the last record or failure is */
     char errmsg[512];
     ng_buf_t field[NG_READER_FIELDS]; /* storage for the article's strings */
-    void *json;                     /* the jsonl reader's parsed record */
+    void *json;                       /* the jsonl reader's parsed record */
 };
 
 /* Set the reader's message (printf style) and return STATUS. */

@@ -85,15 +85,9 @@ ng_status_t ng_reader_next(ng_reader_t *r, ng_article_t *article)
     r->errmsg[0] = '\0';
     ng_status_t st;
     switch (r->format) {
-    case NG_FORMAT_TEXT:
-        st = ng_read_text(r, article);
-        break;
-    case NG_FORMAT_JSONL:
-        st = ng_read_jsonl(r, article);
-        break;
-    default:
-        st = NG_STATUS_END;
-        break;
+    case NG_FORMAT_TEXT: st = ng_read_text(r, article); break;
+    case NG_FORMAT_JSONL: st = ng_read_jsonl(r, article); break;
+    default: st = NG_STATUS_END; break;
     }
     if (st == NG_STATUS_END || st == NG_STATUS_IO_ERROR)
         r->done = 1;

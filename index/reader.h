@@ -38,7 +38,8 @@ ng_status_t ng_reader_next(ng_reader_t *reader, ng_article_t *article);
 const char *ng_reader_errmsg(const ng_reader_t *reader);
 unsigned long ng_reader_line(const ng_reader_t *reader);
 
-/* "text", "jsonl", ... for messages; NULL for an unknown name in parse. */
+/* "text", "jsonl", ... for messages; ng_format_parse gives NG_FORMAT_NONE for
+ * a name it does not know. */
 const char *ng_format_name(ng_format_t format);
 ng_format_t ng_format_parse(const char *name);
 

@@ -32,13 +32,13 @@ struct ng_segmenter {
     size_t max_words;
     span_t *lines;
     size_t nlines, lines_cap;
-    ng_buf_t para;      /* the paragraph being cut, whitespace collapsed */
+    ng_buf_t para; /* the paragraph being cut, whitespace collapsed */
     word_t *words;
     size_t nwords, words_cap;
-    size_t *line_ends;  /* paragraph offsets where hard-wrapped lines ended */
+    size_t *line_ends; /* paragraph offsets where hard-wrapped lines ended */
     size_t line_ends_cap;
-    ng_buf_t out;       /* the text of all passages */
-    span_t *passages;   /* ranges of out */
+    ng_buf_t out;     /* the text of all passages */
+    span_t *passages; /* ranges of out */
     size_t npassages, passages_cap;
 };
 

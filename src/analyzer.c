@@ -33,15 +33,14 @@ struct ng_analyzer {
     ng_buf_t raw;          /* the word's bytes, cleaned: valid UTF-8, joiners removed */
     utf8proc_int32_t *cps; /* folded code points of the word */
     size_t cps_cap;
-    ng_buf_t word;         /* folded word, UTF-8 */
+    ng_buf_t word; /* folded word, UTF-8 */
 };
 
 /* Windows-1252 reading of the bytes 0x80-0x9F; other bytes >= 0xA0 are Latin-1. */
 static const uint16_t cp1252_high[32] = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-    0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
 };
 
 /* Decode the code point at S (N bytes left) into *CP; returns its length in
@@ -74,10 +73,8 @@ static int is_word_char(utf8proc_int32_t cp)
     case UTF8PROC_CATEGORY_ME:
     case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
+    case UTF8PROC_CATEGORY_NO: return 1;
+    default: return 0;
     }
 }
 
@@ -94,9 +91,15 @@ static int is_letter_char(utf8proc_int32_t cp)
 /* Scripts written without spaces between words: each character is a token. */
 static int is_ideograph(utf8proc_int32_t cp)
 {
-    return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-           (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0x20000 && cp <= 0x2FFFF);
+    return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* Invisible characters that join or may break a word without ending it: soft
+ * hyphen, zero-width (non-)joiner, word joiner. They are dropped from terms. */
+static int is_joiner(utf8proc_int32_t cp)
+{
+    return cp == 0x00AD || cp == 0x200C || cp == 0x200D || cp == 0x2060;
 }
 
 static int is_apostrophe(utf8proc_int32_t cp)
@@ -178,8 +181,7 @@ static uint32_t fnv1a(const char *s, size_t n)
 
 /* Stem WORD (LEN bytes) into *STEM and *STEM_LEN, valid until the next call.
  * Returns -1 when out of memory. */
-static int stem_word(ng_analyzer_t *an, const char *word, size_t len, const char **stem,
-                     size_t *stem_len)
+static int stem_word(ng_analyzer_t *an, const char *word, size_t len, const char **stem, size_t *stem_len)
 {
     if (!an->stemmer) {
         *stem = word;
@@ -289,8 +291,8 @@ static int raw_append(ng_analyzer_t *an, utf8proc_int32_t cp)
 static int scan_word(ng_analyzer_t *an, const char *text, size_t len, size_t *at)
 {
     size_t i = *at, n1, n2, n3;
-    size_t seg_chars = 0;    /* characters since the word start or the last joined dot */
-    int seg_digits = 1;      /* the segment holds only digits */
+    size_t seg_chars = 0; /* characters since the word start or the last joined dot */
+    int seg_digits = 1;   /* the segment holds only digits */
     int acronym = 0;
     ng_buf_clear(&an->raw);
     for (;;) {
@@ -307,6 +309,10 @@ static int scan_word(ng_analyzer_t *an, const char *text, size_t len, size_t *at
         if (is_word_char(next) && !is_ideograph(next))
             continue;
         utf8proc_int32_t after = peek(text, len, i + n1, &n2);
+        if (is_joiner(next) && is_word_char(after) && !is_ideograph(after)) {
+            i += n1; /* inter\u00ADnational -> international */
+            continue;
+        }
         if (is_apostrophe(next) && !seg_digits && is_letter_char(after) && !is_ideograph(after)) {
             if (ng_buf_append_byte(&an->raw, '\'') != 0)
                 return -1;
@@ -337,7 +343,8 @@ static int scan_word(ng_analyzer_t *an, const char *text, size_t len, size_t *at
             /* a thousands separator is followed by exactly three digits */
             size_t j = i + n1, k;
             int digits = 0;
-            for (utf8proc_int32_t c = peek(text, len, j, &k); is_digit_char(c) && digits < 4; c = peek(text, len, j, &k)) {
+            for (utf8proc_int32_t c = peek(text, len, j, &k); is_digit_char(c) && digits < 4;
+                 c = peek(text, len, j, &k)) {
                 digits++;
                 j += k;
             }
@@ -352,8 +359,8 @@ static int scan_word(ng_analyzer_t *an, const char *text, size_t len, size_t *at
     return 0;
 }
 
-int ng_analyzer_run(ng_analyzer_t *an, const char *text, size_t len, unsigned first_pos,
-                    unsigned *next_pos, ng_token_fn fn, void *ctx)
+int ng_analyzer_run(ng_analyzer_t *an, const char *text, size_t len, unsigned first_pos, unsigned *next_pos,
+                    ng_token_fn fn, void *ctx)
 {
     unsigned pos = first_pos;
     size_t i = 0, n;

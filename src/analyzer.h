@@ -21,13 +21,13 @@ typedef struct ng_analyzer ng_analyzer_t;
 /* One token, as handed to the callback. The strings belong to the analyzer
  * and stay valid only during the callback. */
 typedef struct ng_token {
-    const char *term;  /* folded and stemmed; NUL-terminated */
+    const char *term; /* folded and stemmed; NUL-terminated */
     size_t term_len;
-    const char *word;  /* folded, not stemmed; NUL-terminated */
+    const char *word; /* folded, not stemmed; NUL-terminated */
     size_t word_len;
-    size_t start;      /* byte range of the word in the analysed text */
+    size_t start; /* byte range of the word in the analysed text */
     size_t end;
-    unsigned pos;      /* word position, counted from the FIRST_POS given to run() */
+    unsigned pos; /* word position, counted from the FIRST_POS given to run() */
 } ng_token_t;
 
 /* Return 0 to go on, anything else to stop the run (run() then returns it). */
@@ -45,8 +45,8 @@ const char *ng_analyzer_language(const ng_analyzer_t *analyzer);
  * dropped with the text after them) and call FN for each token in order.
  * Returns 0, FN's nonzero value if it stopped the run, or -1 when out of memory.
  * *NEXT_POS (may be NULL) receives the position after the last word. */
-int ng_analyzer_run(ng_analyzer_t *analyzer, const char *text, size_t len,
-                    unsigned first_pos, unsigned *next_pos, ng_token_fn fn, void *ctx);
+int ng_analyzer_run(ng_analyzer_t *analyzer, const char *text, size_t len, unsigned first_pos, unsigned *next_pos,
+                    ng_token_fn fn, void *ctx);
 
 /* The languages libstemmer offers, as a NULL-terminated static list. */
 const char **ng_analyzer_languages(void);

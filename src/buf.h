@@ -10,12 +10,15 @@ extern "C" {
 #endif
 
 typedef struct ng_buf {
-    char *data;  /* NUL-terminated when cap > 0; NULL before the first append */
+    char *data; /* NUL-terminated when cap > 0; NULL before the first append */
     size_t len;
     size_t cap;
 } ng_buf_t;
 
-#define NG_BUF_INIT {NULL, 0, 0}
+#define NG_BUF_INIT \
+    {               \
+        NULL, 0, 0  \
+    }
 
 /* Make room for EXTRA more bytes (plus the NUL). Returns 0, or -1 when out of memory. */
 int ng_buf_reserve(ng_buf_t *buf, size_t extra);

@@ -64,7 +64,7 @@ typedef struct options {
 static int parse_count(const char *arg, unsigned long *out)
 {
     char *end;
-    if (*arg < '0' || *arg > '9')
+    if (!arg || *arg < '0' || *arg > '9')
         return -1;
     unsigned long v = strtoul(arg, &end, 10);
     if (*end || v > UINT_MAX)
@@ -124,8 +124,8 @@ static int search(ng_store_t *store, const options_t *opt, const char *query_tex
         const ng_span_t *spans;
         size_t nspans;
         if (ng_record_decode(hit->data, hit->data_len, &rec) != 0) {
-            rc = die("index %s: document %u holds no passage record (index built by another program?)",
-                     opt->db, hit->docid);
+            rc = die("index %s: document %u holds no passage record (index built by another program?)", opt->db,
+                     hit->docid);
             goto out;
         }
         if (ng_highlight(hl, rec.text.ptr, rec.text.len, &spans, &nspans) != NG_STATUS_SUCCESS) {
@@ -167,19 +167,13 @@ int main(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "d:n:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd':
-            opt.db = optarg;
-            break;
+        case 'd': opt.db = optarg; break;
         case 'n':
             if (parse_count(optarg, &opt.hits) != 0)
                 return die("invalid number of hits '%s'", optarg);
             break;
-        case 'A':
-            opt.any = 1;
-            break;
-        case 'P':
-            opt.all_passages = 1;
-            break;
+        case 'A': opt.any = 1; break;
+        case 'P': opt.all_passages = 1; break;
         case 'C':
             if (!optarg || strcmp(optarg, "auto") == 0)
                 opt.color = NG_COLOR_AUTO;
@@ -190,15 +184,9 @@ int main(int argc, char **argv)
             else
                 return die("invalid --color argument '%s' (use always, never or auto)", optarg);
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_MATCH;
-        case 'V':
-            printf("%s %s\n", program, PACKAGE_VERSION);
-            return EXIT_MATCH;
-        default:
-            fprintf(stderr, "Try '%s --help' for more information.\n", program);
-            return EXIT_TROUBLE;
+        case 'h': usage(stdout); return EXIT_MATCH;
+        case 'V': printf("%s %s\n", program, PACKAGE_VERSION); return EXIT_MATCH;
+        default: fprintf(stderr, "Try '%s --help' for more information.\n", program); return EXIT_TROUBLE;
         }
     }
     if (optind == argc) {

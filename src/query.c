@@ -87,8 +87,7 @@ static ng_status_t parse_error(parser_t *p, size_t at, const char *fmt, ...)
 static int add_token(void *ctx, const ng_token_t *tok)
 {
     parser_t *p = ctx;
-    ng_qnode_t *term =
-        ng_qnode_new_term(tok->term, tok->term_len, p->base + tok->start, p->base + tok->end);
+    ng_qnode_t *term = ng_qnode_new_term(tok->term, tok->term_len, p->base + tok->start, p->base + tok->end);
     if (!term || ng_qnode_add(p->group, term) != 0) {
         p->oom = 1;
         return 1;
@@ -130,8 +129,8 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-ng_status_t ng_query_parse(ng_analyzer_t *analyzer, const char *text, unsigned flags,
-                           ng_qnode_t **out, ng_query_error_t *err)
+ng_status_t ng_query_parse(ng_analyzer_t *analyzer, const char *text, unsigned flags, ng_qnode_t **out,
+                           ng_query_error_t *err)
 {
     parser_t p = {analyzer, text, strlen(text), err, 0, NULL, 0};
     *out = NULL;

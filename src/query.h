@@ -21,10 +21,10 @@ typedef enum ng_qop {
 
 typedef struct ng_qnode {
     ng_qop_t op;
-    char *term;                /* NG_Q_TERM: the analysed term, owned */
-    size_t start, end;         /* byte range in the query text it came from */
+    char *term;        /* NG_Q_TERM: the analysed term, owned */
+    size_t start, end; /* byte range in the query text it came from */
     size_t nkids;
-    struct ng_qnode **kids;    /* owned */
+    struct ng_qnode **kids; /* owned */
 } ng_qnode_t;
 
 /* Tree building; each returns NULL when out of memory. A node owns its kids. */
@@ -42,15 +42,15 @@ enum {
 };
 
 typedef struct ng_query_error {
-    size_t column;      /* 1-based byte column in the query text */
+    size_t column; /* 1-based byte column in the query text */
     char message[160];
 } ng_query_error_t;
 
 /* Parse TEXT: words, and "quoted phrases". A word the analyzer splits into
  * several terms (al-Sudani, U.S.-led) is a phrase. On NG_STATUS_BAD_QUERY,
  * ERR says what and where. *OUT belongs to the caller (ng_qnode_free). */
-ng_status_t ng_query_parse(ng_analyzer_t *analyzer, const char *text, unsigned flags,
-                           ng_qnode_t **out, ng_query_error_t *err);
+ng_status_t ng_query_parse(ng_analyzer_t *analyzer, const char *text, unsigned flags, ng_qnode_t **out,
+                           ng_query_error_t *err);
 
 #ifdef __cplusplus
 }

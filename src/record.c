@@ -38,9 +38,10 @@ static int get_varint(const unsigned char **p, const unsigned char *end, uint64_
 }
 
 /* The fields in their encoded order. */
-#define RECORD_FIELDS(rec)                                                                      \
-    { &(rec)->article_id, &(rec)->title, &(rec)->date, &(rec)->source, &(rec)->url,           \
-      &(rec)->language, &(rec)->text }
+#define RECORD_FIELDS(rec)                                                                                           \
+    {                                                                                                                \
+        &(rec)->article_id, &(rec)->title, &(rec)->date, &(rec)->source, &(rec)->url, &(rec)->language, &(rec)->text \
+    }
 
 int ng_record_encode(const ng_record_t *rec, ng_buf_t *out)
 {

@@ -19,13 +19,13 @@ typedef struct ng_field {
 
 typedef struct ng_record {
     ng_field_t article_id;
-    unsigned passage;   /* 1-based passage number within the article */
+    unsigned passage; /* 1-based passage number within the article */
     ng_field_t title;
-    ng_field_t date;    /* YYYY-MM-DD, or a prefix of it, or empty */
+    ng_field_t date; /* YYYY-MM-DD, or a prefix of it, or empty */
     ng_field_t source;
     ng_field_t url;
     ng_field_t language;
-    ng_field_t text;    /* the passage */
+    ng_field_t text; /* the passage */
 } ng_record_t;
 
 /* Append the encoding of REC to OUT. Returns 0, or -1 when out of memory. */

@@ -266,8 +266,8 @@ static ng_status_t not_writable(ng_store_t *store)
     return NG_STATUS_INVALID_ARGUMENT;
 }
 
-ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id,
-                                     ng_doc_t *const *passages, size_t n, int *replaced)
+ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, ng_doc_t *const *passages, size_t n,
+                                     int *replaced)
 {
     if (!store->wdb)
         return not_writable(store);
@@ -406,20 +406,16 @@ static Xapian::Query build_query(const ng_qnode_t *node)
     for (size_t i = 0; i < node->nkids; i++)
         kids.push_back(build_query(node->kids[i]));
     switch (node->op) {
-    case NG_Q_TERM:
-        return Xapian::Query(node->term);
-    case NG_Q_AND:
-        return Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
-    case NG_Q_OR:
-        return Xapian::Query(Xapian::Query::OP_OR, kids.begin(), kids.end());
-    case NG_Q_PHRASE:
-        return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(), kids.size());
+    case NG_Q_TERM: return Xapian::Query(node->term);
+    case NG_Q_AND: return Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
+    case NG_Q_OR: return Xapian::Query(Xapian::Query::OP_OR, kids.begin(), kids.end());
+    case NG_Q_PHRASE: return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(), kids.size());
     }
     throw Xapian::InvalidArgumentError("unknown query node");
 }
 
-extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query,
-                                       const ng_search_opts_t *opts, ng_results_t **out)
+extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
+                                       ng_results_t **out)
 {
     *out = NULL;
     ng_results_t *results = NULL;

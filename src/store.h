@@ -66,8 +66,8 @@ ng_status_t ng_doc_set_data(ng_doc_t *doc, const char *data, size_t len);
  * never doubled. The store adds the article and passage identity terms and
  * values to each doc. *REPLACED (may be NULL) tells whether the article was
  * there before. Visible to readers after the next ng_store_commit. */
-ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id,
-                                     ng_doc_t *const *passages, size_t n, int *replaced);
+ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, ng_doc_t *const *passages, size_t n,
+                                     int *replaced);
 /* Delete every passage of ARTICLE_ID; *DELETED (may be NULL) = 0 if it had none. */
 ng_status_t ng_store_delete_article(ng_store_t *store, const char *article_id, int *deleted);
 /* Make all changes since the last commit durable and visible, as one step. */
@@ -80,16 +80,16 @@ ng_status_t ng_store_set_metadata(ng_store_t *store, const char *key, const char
 
 /* Statistics, over passages. On error they return 0 and set the message. */
 unsigned long ng_store_doc_count(ng_store_t *store);
-unsigned long ng_store_term_freq(ng_store_t *store, const char *term);   /* passages with TERM */
+unsigned long ng_store_term_freq(ng_store_t *store, const char *term); /* passages with TERM */
 unsigned long ng_store_collection_freq(ng_store_t *store, const char *term);
 double ng_store_avg_length(ng_store_t *store);
 
 typedef struct ng_search_opts {
-    double k1, b;         /* BM25Weight parameters */
+    double k1, b; /* BM25Weight parameters */
     double min_normlen;
-    size_t offset;        /* hits to skip */
-    size_t limit;         /* hits to return */
-    int all_passages;     /* 0: the best passage of each article only */
+    size_t offset;    /* hits to skip */
+    size_t limit;     /* hits to return */
+    int all_passages; /* 0: the best passage of each article only */
 } ng_search_opts_t;
 
 /* k1 = 1.2, b = 0.75, min_normlen = 0.5, offset 0, limit 10, collapsed. */
@@ -102,7 +102,7 @@ ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query, const ng
 typedef struct ng_hit {
     double score;
     unsigned docid;
-    const char *data;  /* the passage record (see record.h), owned by the results */
+    const char *data; /* the passage record (see record.h), owned by the results */
     size_t data_len;
 } ng_hit_t;
 

@@ -21,8 +21,7 @@ static void tap_result(int pass, const char *file, int line, const char *fmt, va
     fflush(stdout);
 }
 
-static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int tap_ok(int pass, const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
     va_list ap;

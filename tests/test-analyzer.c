@@ -17,7 +17,7 @@ typedef struct seen {
     char word[MAX_TOKENS][NG_MAX_TERM + 1];
     size_t start[MAX_TOKENS], end[MAX_TOKENS];
     unsigned pos[MAX_TOKENS];
-    int bad_strings;  /* a term or word not NUL-terminated at its length */
+    int bad_strings;   /* a term or word not NUL-terminated at its length, or over NG_MAX_TERM */
     size_t stop_after; /* nonzero: return stop_value from this token on */
     int stop_value;
 } seen_t;
@@ -25,7 +25,8 @@ typedef struct seen {
 static int collect(void *ctx, const ng_token_t *tok)
 {
     seen_t *s = ctx;
-    if (strlen(tok->term) != tok->term_len || strlen(tok->word) != tok->word_len)
+    if (strlen(tok->term) != tok->term_len || strlen(tok->word) != tok->word_len || tok->term_len > NG_MAX_TERM ||
+        tok->word_len > NG_MAX_TERM)
         s->bad_strings = 1;
     if (s->n < MAX_TOKENS && tok->term_len <= NG_MAX_TERM && tok->word_len <= NG_MAX_TERM) {
         memcpy(s->term[s->n], tok->term, tok->term_len + 1);
@@ -144,42 +145,45 @@ static void test_apostrophes(ng_analyzer_t *en)
     seen_t a, b, c;
     one_term(en, "coalition", &a);
     is_str(one_term(en, "coalition's", &b), a.term[0], "coalition's gives the term of coalition");
-    is_str(one_term(en, "coalition\xE2\x80\x99s", &c), a.term[0],
-           "coalition\xE2\x80\x99s (U+2019) gives the term of coalition");
-    is_num(c.end[0], strlen("coalition\xE2\x80\x99s"), "the U+2019 form's token spans the whole word");
+    is_str(one_term(en, "coalition’s", &c), a.term[0], "coalition’s (U+2019) gives the term of coalition");
+    is_num(c.end[0], strlen("coalition’s"), "the U+2019 form's token spans the whole word");
 }
 
 static void test_unicode(ng_analyzer_t *en, ng_analyzer_t *none)
 {
     seen_t a, b;
-    is_str(one_term(none, "\xC3\x89lys\xC3\xA9" "e", &a), "\xC3\xA9lys\xC3\xA9" "e",
-           "'none': \xC3\x89lys\xC3\xA9" "e folds to \xC3\xA9lys\xC3\xA9" "e");
-    analyse(en, "\xC3\x89lys\xC3\xA9" "e", &a);
-    is_num(a.n, 1, "english: \xC3\x89lys\xC3\xA9" "e is one token");
-    is_str(a.word[0], "\xC3\xA9lys\xC3\xA9" "e", "english: its word is folded the same way");
-    /* E + COMBINING ACUTE ACCENT: NFC makes it the same word as precomposed É */
-    analyse(none, "E\xCC\x81lyse\xCC\x81" "e", &b);
-    is_num(b.n, 1, "decomposed \xC3\x89lys\xC3\xA9" "e is one token");
-    is_str(b.term[0], "\xC3\xA9lys\xC3\xA9" "e", "decomposed \xC3\x89lys\xC3\xA9" "e folds to the NFC term");
+    is_str(one_term(none, "Élysée", &a), "élysée", "'none': Élysée folds to élysée");
+    analyse(en, "Élysée", &a);
+    is_num(a.n, 1, "english: Élysée is one token");
+    is_str(a.word[0], "élysée", "english: its word is folded the same way");
+    /* E + COMBINING ACUTE ACCENT: NFC makes it the word of precomposed É */
+    analyse(none, "E\u0301lyse\u0301e", &b);
+    is_num(b.n, 1, "decomposed Élysée is one token");
+    is_str(b.term[0], "élysée", "decomposed Élysée folds to the NFC term");
 
-    const char *baghdad = "\xD8\xA8\xD8\xBA\xD8\xAF\xD8\xA7\xD8\xAF"; /* Arabic, no case */
-    analyse(en, baghdad, &a);
+    analyse(en, "بغداد", &a); /* Arabic has no case */
     is_num(a.n, 1, "an Arabic word is one token");
-    is_str(a.word[0], baghdad, "the Arabic word comes out unchanged");
-    is_num(a.end[0], strlen(baghdad), "the Arabic token spans all its bytes");
+    is_str(a.word[0], "بغداد", "the Arabic word comes out unchanged");
+    is_num(a.end[0], strlen("بغداد"), "the Arabic token spans all its bytes");
 
-    const char *moskva = "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0";       /* Москва */
-    const char *moskva_lc = "\xD0\xBC\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0";    /* москва */
-    analyse(en, moskva, &a);
+    analyse(en, "Москва", &a);
     is_num(a.n, 1, "a Cyrillic word is one token");
-    is_str(a.word[0], moskva_lc, "Cyrillic is case folded");
-    is_str(one_term(none, moskva, &b), moskva_lc, "'none': the Cyrillic term is the folded word");
+    is_str(a.word[0], "москва", "Cyrillic is case folded");
+    is_str(one_term(none, "Москва", &b), "москва", "'none': the Cyrillic term is the folded word");
     ok(a.term[0][0] != '\0', "english: the Cyrillic term is not empty");
 
+    /* Invisible joiners do not split a word: soft hyphen, ZWNJ, ZWJ, word joiner. */
+    is_str(one_term(none, "inter\u00ADnational", &a), "international", "a soft hyphen does not split a word");
+    is_str(one_term(none, "ab\u200Ccd", &a), "abcd", "a zero-width non-joiner does not split a word");
+    is_str(one_term(none, "ab\u200Dcd", &a), "abcd", "a zero-width joiner does not split a word");
+    is_str(one_term(none, "ab\u2060cd", &a), "abcd", "a word joiner does not split a word");
+    analyse(none, "\u00ADword end\u00AD", &a);
+    is_num(a.n, 2, "a joiner at a word's edge is no word");
+
     /* Ideographs are written without spaces: each is a token of its own. */
-    analyse(en, "\xE6\x9D\xB1\xE4\xBA\xAC", &a); /* 東京 */
+    analyse(en, "東京", &a);
     is_num(a.n, 2, "two ideographs are two tokens");
-    is_str(a.term[1], "\xE4\xBA\xAC", "the second ideograph is the second token");
+    is_str(a.term[1], "京", "the second ideograph is the second token");
 }
 
 static void test_invalid_utf8(ng_analyzer_t *en)
@@ -188,13 +192,13 @@ static void test_invalid_utf8(ng_analyzer_t *en)
     const char *text = "caf\xE9 society and more words";
     is_num(analyse(en, text, &a), 0, "a run over invalid UTF-8 succeeds");
     is_num(a.n, 5, "no word after the bad byte is lost");
-    is_str(a.word[0], "caf\xC3\xA9", "the byte E9 is read as Windows-1252 \xC3\xA9");
+    is_str(a.word[0], "café", "the byte E9 is read as Windows-1252 é");
     is_num(a.start[0], 0, "caf\\xE9 starts at 0");
     is_num(a.end[0], 4, "caf\\xE9 ends after its one bad byte");
     is_str(a.term[1], "societi", "the word after it is analysed");
     is_str(a.term[4], "word", "so is the last word");
-    analyse(en, "caf\xC3\xA9", &b);
-    is_str(a.term[0], b.term[0], "caf\\xE9 gives the term of UTF-8 caf\xC3\xA9");
+    analyse(en, "café", &b);
+    is_str(a.term[0], b.term[0], "caf\\xE9 gives the term of UTF-8 café");
 
     /* 0x80-0x9F are Windows-1252, not Latin-1 control characters:
      * 0x93/0x94 are curly quotes, which separate words. */
@@ -205,7 +209,7 @@ static void test_invalid_utf8(ng_analyzer_t *en)
 
     is_num(analyse(en, "last words \xFF", &a), 0, "a lone FF at the very end: no failure");
     is_num(a.n, 3, "a lone FF at the very end: it is a token (y with diaeresis)");
-    is_num(a.end[a.n - 1], strlen("last words \xFF"), "its token ends at the end of the text");
+    is_num(a.n == 3 ? a.end[2] : 0, strlen("last words \xFF"), "its token ends at the end of the text");
 
     /* a sequence cut short by the end of the text */
     is_num(analyse(en, "more words caf\xC3", &a), 0, "a truncated 2-byte sequence at the end: no failure");
@@ -217,7 +221,7 @@ static void test_invalid_utf8(ng_analyzer_t *en)
     ok(a.end[2] <= strlen("more words \xE2\x80"), "no token reaches past the text");
 
     /* The length given is the limit: a run over a prefix reads nothing after it. */
-    is_num(analyse_n(en, "words\xC3\xA9", 6, &a), 0, "a length cutting a sequence in two: no failure");
+    is_num(analyse_n(en, "wordsé", 6, &a), 0, "a length cutting a sequence in two: no failure");
     is_num(a.n, 1, "it is one token");
     is_num(a.end[0], 6, "which ends at the given length");
 }
@@ -225,7 +229,7 @@ static void test_invalid_utf8(ng_analyzer_t *en)
 static void test_offsets(ng_analyzer_t *en)
 {
     seen_t a;
-    const char *text = "The U.S. army, al-Sudani's \xE2\x80\x9Cwithdrawal\xE2\x80\x9D.";
+    const char *text = "The U.S. army, al-Sudani's “withdrawal”.";
     analyse(en, text, &a);
     is_num(a.n, 6, "offsets sample: six tokens");
     is_num(a.start[1], 4, "U.S. starts at its U");
@@ -281,6 +285,7 @@ static void test_positions(ng_analyzer_t *en)
     is_num(s.start[1], 6 + NG_MAX_TERM + 2, "the word after it has its own offset");
     is_num(s.word[2][0] == 'x' ? strlen(s.word[2]) : 0, NG_MAX_TERM, "a word of exactly NG_MAX_TERM bytes is emitted");
     is_num(next, 4, "next_pos counts the dropped word");
+    ok(!s.bad_strings, "no token handed out is over NG_MAX_TERM");
 }
 
 static void test_stop(ng_analyzer_t *en)
@@ -316,7 +321,7 @@ static void make_word(size_t i, char *out)
         out[d] = (char)('a' + k % 26);
         k /= 26;
     }
-    strcpy(out + 5, suffixes[i % 5]);
+    memcpy(out + 5, suffixes[i % 5], strlen(suffixes[i % 5]) + 1);
 }
 
 /* Analyse words FIRST..LAST-1 into TERMS (one slot per word). */
@@ -356,8 +361,8 @@ static int analyse_words(ng_analyzer_t *an, size_t first, size_t last, char (*te
 
 static void test_stem_cache(void)
 {
-    char (*got)[TERM_SIZE] = malloc(CACHE_WORDS * sizeof *got);
-    char (*want)[TERM_SIZE] = malloc(CACHE_WORDS * sizeof *want);
+    char(*got)[TERM_SIZE] = malloc(CACHE_WORDS * sizeof *got);
+    char(*want)[TERM_SIZE] = malloc(CACHE_WORDS * sizeof *want);
     if (!got || !want) {
         printf("Bail out! out of memory\n");
         exit(1);

@@ -12,6 +12,9 @@
 /* Passages of any test that held a line break or carriage return: a passage
  * must be single-line text wherever it came from. */
 static size_t multiline_passages;
+/* The passage count of the last ng_segment() call, so that passage() never
+ * reads past the passages there are. */
+static size_t last_count;
 
 static size_t segment(ng_segmenter_t *seg, const char *body, size_t len)
 {
@@ -27,6 +30,7 @@ static size_t segment(ng_segmenter_t *seg, const char *body, size_t len)
         if (memchr(text, '\n', tlen) || memchr(text, '\r', tlen))
             multiline_passages++;
     }
+    last_count = n;
     return n;
 }
 
@@ -40,10 +44,18 @@ static const char *passage(ng_segmenter_t *seg, size_t i, ng_buf_t *b)
 {
     const char *text;
     size_t len;
+    if (i >= last_count)
+        return "(no such passage)";
     ng_segment_get(seg, i, &text, &len);
     ng_buf_clear(b);
     ng_buf_append(b, text, len);
     return ng_buf_str(b);
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strlen(s) >= n && memcmp(s, prefix, n) == 0;
 }
 
 static size_t count_words(const char *s)
@@ -99,7 +111,7 @@ static void test_seed_article(ng_segmenter_t *seg)
     is_num(n, 10, "the seed article has 10 passages");
     ok(n >= 9 && strstr(passage(seg, 8, &b), "calling on the coalition to withdraw"),
        "the 9th passage holds \"calling on the coalition to withdraw\"");
-    ok(n >= 1 && strncmp(passage(seg, 0, &b), "The United States and Iraq said Thursday", 40) == 0,
+    ok(n >= 1 && starts_with(passage(seg, 0, &b), "The United States and Iraq said Thursday"),
        "the first passage is the first paragraph");
     size_t chrome = 0;
     for (size_t i = 0; i < n; i++) {
@@ -107,8 +119,7 @@ static void test_seed_article(ng_segmenter_t *seg)
         chrome += strcmp(p, "Search") == 0 || strcmp(p, "Date archive") == 0 || strstr(p, "Date archive");
     }
     is_num(chrome, 0, "the site chrome at the end (Search, Date archive) is dropped");
-    ok(n >= 1 && strncmp(passage(seg, n - 1, &b), "Sudani said Daesh", 17) == 0,
-       "the last passage is the last paragraph");
+    ok(n >= 1 && starts_with(passage(seg, n - 1, &b), "Sudani said Daesh"), "the last passage is the last paragraph");
     ng_buf_free(&b);
     free(file);
 }
@@ -246,10 +257,10 @@ static void test_long_paragraph(void)
     is_str(passage(seg, 1, &b), "i j k l m n o", "and the rest follows");
 
     /* Closing quotes after the stop still end a sentence. */
-    n = segment_str(seg, "a b c d e f \"g h.\" i j k l m n");
+    is_num(segment_str(seg, "a b c d e f \"g h.\" i j k l m n"), 2, "a quoted sentence end: 2 passages");
     is_str(passage(seg, 0, &b), "a b c d e f \"g h.\"", "a quoted sentence end is a sentence end");
-    n = segment_str(seg, "a b c d e f \xE2\x80\x9Cg h?\xE2\x80\x9D i j k l m n");
-    is_str(passage(seg, 0, &b), "a b c d e f \xE2\x80\x9Cg h?\xE2\x80\x9D", "so is one before a curly quote");
+    is_num(segment_str(seg, "a b c d e f “g h?” i j k l m n"), 2, "a curly-quoted one: 2 passages");
+    is_str(passage(seg, 0, &b), "a b c d e f “g h?”", "so is one before a curly quote");
     ng_segmenter_destroy(seg);
 
     /* The default bound is NG_PASSAGE_MAX_WORDS. */
@@ -289,7 +300,8 @@ static void test_wrapped(ng_segmenter_t *seg)
                          "through the long winter\n"
                          "months of that year.\n";
     segment_str(seg, hyphen);
-    is_str(passage(seg, 0, &b), "The steel works of Pittsburgh were busy all through the long winter months of that year.",
+    is_str(passage(seg, 0, &b),
+           "The steel works of Pittsburgh were busy all through the long winter months of that year.",
            "Pitts-/burgh across a line end is rejoined to Pittsburgh");
 
     /* Cut at line ends when no sentence ends: 12 lines of 4 words, windows of
@@ -313,7 +325,8 @@ static void test_wrapped(ng_segmenter_t *seg)
     is_num(bad, 0, "every passage ends at a line end and is within the bound");
 
     /* a sentence end beats a line end */
-    n = segment_str(small, "a b c d\ne f. g h\ni j k l\nm n o p\n");
+    is_num(segment_str(small, "a b c d\ne f. g h\ni j k l\nm n o p\n"), 2,
+           "16 wrapped words in windows of 10: 2 passages");
     is_str(passage(small, 0, &b), "a b c d e f.", "in wrapped text a sentence end beats a later line end");
     ng_segmenter_destroy(small);
     ng_buf_free(&body);
@@ -323,12 +336,12 @@ static void test_wrapped(ng_segmenter_t *seg)
 static void test_bytes(ng_segmenter_t *seg)
 {
     ng_buf_t b = NG_BUF_INIT;
-    const char *body = "Caf\xE9 society \xFF\xFE in na\xC3\xAFve \xE2\x80\x9Cquotes\xE2\x80\x9D.";
+    const char *body = "Caf\xE9 society \xFF\xFE in naïve “quotes”.";
     is_num(segment_str(seg, body), 1, "invalid UTF-8: one passage");
     is_str(passage(seg, 0, &b), body, "invalid UTF-8 bytes pass through unchanged");
 
     /* a paragraph of only non-ASCII letters is text */
-    is_num(segment_str(seg, "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0\n"), 1, "a Cyrillic-only paragraph is kept");
+    is_num(segment_str(seg, "Москва\n"), 1, "a Cyrillic-only paragraph is kept");
     ng_buf_free(&b);
 }
 
