@@ -11,13 +11,12 @@
 #include "analyzer.h"
 #include "buf.h"
 #include "ingest.h"
+#include "layout.h"
 #include "record.h"
 #include "segment.h"
 
 /* Deeper directory trees than this are surely a symlink loop. */
 #define MAX_DEPTH 64
-/* Identity-like terms are cut to this many bytes (Xapian's limit is 245). */
-#define MAX_FILTER_TERM 200
 
 struct ng_ingest {
     ng_store_t *store;
@@ -122,18 +121,13 @@ static int add_title_word(void *ctx, const ng_token_t *tok)
     return ing->doc_status != NG_STATUS_SUCCESS;
 }
 
-/* A filter term: PREFIX and VALUE in ASCII lower case, cut to a safe length. */
+/* A filter term for VALUE, spelled as the query side will spell it. */
 static ng_status_t add_filter(ng_ingest_t *ing, const char *prefix, const char *value)
 {
-    if (!*value)
-        return NG_STATUS_SUCCESS;
-    ng_buf_clear(&ing->term);
-    if (ng_buf_append_str(&ing->term, prefix) != 0)
+    int rc = ng_layout_filter_term(&ing->term, prefix, value);
+    if (rc < 0)
         return NG_STATUS_OUT_OF_MEMORY;
-    for (const char *p = value; *p && ing->term.len < MAX_FILTER_TERM; p++)
-        if (ng_buf_append_byte(&ing->term, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)) != 0)
-            return NG_STATUS_OUT_OF_MEMORY;
-    return ng_doc_add_boolean(ing->doc, ing->term.data, ing->term.len);
+    return rc ? NG_STATUS_SUCCESS : ng_doc_add_boolean(ing->doc, ing->term.data, ing->term.len);
 }
 
 static ng_status_t build_passage(ng_ingest_t *ing, const ng_article_t *a, unsigned number, const char *text, size_t len)
@@ -148,15 +142,10 @@ static ng_status_t build_passage(ng_ingest_t *ing, const ng_article_t *a, unsign
     if ((st = add_filter(ing, NG_PREFIX_SOURCE, a->source)) != NG_STATUS_SUCCESS ||
         (st = add_filter(ing, NG_PREFIX_LANG, a->language)) != NG_STATUS_SUCCESS)
         return st;
-    if (*a->date) {
-        char value[16];
-        size_t n = 0;
-        for (const char *p = a->date; *p && n < sizeof value - 1; p++)
-            if (*p != '-')
-                value[n++] = *p;
-        if ((st = ng_doc_set_value(ing->doc, NG_SLOT_DATE, value, n)) != NG_STATUS_SUCCESS)
-            return st;
-    }
+    char date[9];
+    size_t date_len = ng_layout_date_value(a->date, date);
+    if (date_len && (st = ng_doc_set_value(ing->doc, NG_SLOT_DATE, date, date_len)) != NG_STATUS_SUCCESS)
+        return st;
 
     ng_record_t rec;
     memset(&rec, 0, sizeof rec);

@@ -6,28 +6,13 @@
 
 #include <stddef.h>
 
+#include "layout.h"
 #include "query.h"
 #include "status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Index layout. Unprefixed terms are the passage's stemmed words, with positions. */
-#define NG_PREFIX_TITLE "S"     /* stemmed title words */
-#define NG_PREFIX_SOURCE "XSRC" /* source name, case-folded */
-#define NG_PREFIX_LANG "XLANG"  /* language code */
-#define NG_PREFIX_ARTICLE "XA"  /* article id: every passage of the article (store-owned) */
-#define NG_PREFIX_PASSAGE "Q"   /* "<article id>#<n>": the passage itself (store-owned) */
-
-enum {
-    NG_SLOT_DATE = 0,    /* YYYYMMDD, sortable; absent when the date is unknown */
-    NG_SLOT_ARTICLE = 1, /* article id: the collapse key (store-owned) */
-    NG_SLOT_PASSAGE = 2, /* passage number, sortable (store-owned) */
-};
-
-/* Metadata keys. */
-#define NG_META_LANGUAGE "newsgrep.language" /* the analyzer language of the index */
 
 typedef struct ng_store ng_store_t;
 typedef struct ng_doc ng_doc_t;
