@@ -1,0 +1,96 @@
+#!/bin/sh
+# The benchmark: newsgrep against Xapian's scriptindex, SQLite FTS5 and
+# ripgrep, on the same passages of the same real news, in one run on this
+# machine; writes the table to BENCHMARKS.md (or $BENCH_REPORT).
+#
+#   bench/run.sh [SIZE_MB] [WORKDIR]      (make bench SIZE=... does the same)
+#
+# Needs the shared corpora ($NEWSGREP_CORPORA, default ../shared/corpora from
+# the source tree), a built tree ($BUILDDIR, default .), and the peers:
+# apt-get install xapian-omega xapian-tools python3-xapian sqlite3 ripgrep time
+set -eu
+
+SIZE=${1:-500}
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+builddir=$(cd "${BUILDDIR:-.}" && pwd)
+corpora=${NEWSGREP_CORPORA:-$top/../shared/corpora}
+work=${2:-${TMPDIR:-/tmp}/newsgrep-bench-$SIZE}
+report=${BENCH_REPORT:-$top/BENCHMARKS.md}
+runs=${BENCH_RUNS:-3}
+PY=/usr/bin/python3
+
+[ -d "$corpora" ] || { echo "bench: no corpora at $corpora (set NEWSGREP_CORPORA)" >&2; exit 77; }
+for tool in scriptindex xapian-compact sqlite3 rg /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool missing; apt-get install xapian-omega xapian-tools sqlite3 ripgrep time python3-xapian" >&2; exit 2; }
+done
+$PY -c 'import xapian' 2>/dev/null || { echo "bench: python3-xapian missing" >&2; exit 2; }
+NEWSGREP="$builddir/src/newsgrep"
+NEWSGREP_INDEX="$builddir/index/newsgrep-index"
+NG_QUERY="$builddir/bench/ng-query"
+[ -x "$NEWSGREP_INDEX" ] || { echo "bench: build first (no $NEWSGREP_INDEX)" >&2; exit 2; }
+
+mkdir -p "$work"
+say() { echo "bench: $*" >&2; }
+
+# measure NAME CMD...: run CMD under GNU time; append NAME wall cpu maxrss_kb to $work/index.tsv
+measure() {
+    name=$1
+    shift
+    /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" ||
+        { cat "$work/$name.err" >&2; exit 1; }
+    read -r wall user sys rss <"$work/$name.time"
+    echo "$name	$wall	$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')	$rss" >>"$work/index.tsv"
+}
+bytes() { du -sb "$1" | cut -f1; }
+
+corpus="$work/corpus.jsonl"
+if [ ! -s "$corpus" ]; then
+    say "building a $SIZE MB corpus"
+    $PY "$here/make-corpus.py" "$corpora" "$SIZE" "$corpus"
+fi
+: >"$work/index.tsv"
+
+say "indexing: newsgrep-index"
+rm -rf "$work/newsgrep.db"
+measure newsgrep "$NEWSGREP_INDEX" --db "$work/newsgrep.db" "$corpus"
+echo "newsgrep	$(bytes "$work/newsgrep.db")" >"$work/size.tsv"
+
+say "exporting newsgrep's passages for the peers"
+$PY "$here/export-passages.py" "$work/newsgrep.db" >"$work/passages.jsonl"
+$PY - "$work/passages.jsonl" >"$work/text-bytes" <<'PYEOF'
+import json, sys
+print(sum(len(json.loads(l)["text"].encode()) for l in open(sys.argv[1], encoding="utf-8")))
+PYEOF
+$PY "$here/to-scriptindex.py" "$work/passages.jsonl" >"$work/passages.scriptindex"
+
+say "indexing: SQLite FTS5"
+rm -f "$work/fts5.db"
+measure fts5 $PY "$here/index-fts5.py" "$work/passages.jsonl" "$work/fts5.db"
+echo "fts5	$(bytes "$work/fts5.db")" >>"$work/size.tsv"
+
+say "indexing: scriptindex"
+rm -rf "$work/scriptindex.db" "$work/scriptindex-compact.db"
+measure scriptindex scriptindex --overwrite --stemmer=english "$work/scriptindex.db" "$here/scriptindex.script" "$work/passages.scriptindex"
+echo "scriptindex	$(bytes "$work/scriptindex.db")" >>"$work/size.tsv"
+measure scriptindex-compact xapian-compact "$work/scriptindex.db" "$work/scriptindex-compact.db"
+echo "scriptindex-compact	$(bytes "$work/scriptindex-compact.db")" >>"$work/size.tsv"
+
+queries="$here/queries.tsv"
+: >"$work/queries.tsv"
+if [ -x "$NG_QUERY" ]; then
+    say "queries: newsgrep in-process"
+    "$NG_QUERY" "$work/newsgrep.db" "$queries" "$runs" >>"$work/queries.tsv"
+fi
+say "queries: newsgrep process"
+$PY "$here/query-peers.py" process "$queries" "$runs" "$NEWSGREP" "$work/newsgrep.db" >>"$work/queries.tsv"
+say "queries: Xapian"
+$PY "$here/query-peers.py" xapian "$queries" "$runs" "$work/scriptindex-compact.db" >>"$work/queries.tsv"
+say "queries: FTS5"
+$PY "$here/query-peers.py" fts5 "$queries" "$runs" "$work/fts5.db" >>"$work/queries.tsv"
+say "queries: rg"
+$PY "$here/query-peers.py" rg "$queries" 1 "$corpus" >>"$work/queries.tsv"
+
+$PY "$here/report.py" "$work" "$SIZE" "sh bench/run.sh $SIZE" >"$report"
+say "wrote $report"
+cat "$report"
