@@ -94,7 +94,7 @@ static int search(ng_store_t *store, const options_t *opt, const char *query_tex
         rc = die("index %s uses language '%s': %s", opt->db, language, ng_status_to_string(st));
         goto out;
     }
-    st = ng_query_parse(analyzer, query_text, opt->any ? NG_QUERY_ANY : 0, &query, &qerr);
+    st = ng_query_parse(analyzer, query_text, strlen(query_text), opt->any ? NG_QUERY_ANY : 0, &query, &qerr);
     if (st == NG_STATUS_BAD_QUERY) {
         rc = die("bad query at column %zu: %s", qerr.column, qerr.message);
         goto out;

@@ -16,7 +16,7 @@ static ng_qnode_t *parse(const char *text, unsigned flags)
 {
     ng_qnode_t *q = NULL;
     ng_query_error_t err;
-    ng_status_t st = ng_query_parse(an, text, flags, &q, &err);
+    ng_status_t st = ng_query_parse(an, text, strlen(text), flags, &q, &err);
     if (st != NG_STATUS_SUCCESS) {
         printf("# parsing '%s': %s at column %zu: %s\n", text, ng_status_to_string(st), err.column, err.message);
         return NULL;
@@ -96,7 +96,7 @@ static void error_is(const char *text, size_t column, const char *what)
     ng_qnode_t *q = (ng_qnode_t *)&sentinel; /* must be reset to NULL */
     ng_query_error_t err;
     memset(&err, 'x', sizeof err);
-    ng_status_t st = ng_query_parse(an, text, 0, &q, &err);
+    ng_status_t st = ng_query_parse(an, text, strlen(text), 0, &q, &err);
     is_num(st, NG_STATUS_BAD_QUERY, "'%s': %s: a bad query", text, what);
     is_num(err.column, column, "'%s': reported at column %zu", text, column);
     ok(st == NG_STATUS_BAD_QUERY && memchr(err.message, '\0', sizeof err.message) && err.message[0] != '\0',
@@ -141,7 +141,7 @@ static void check_term(void *ctx, const ng_qnode_t *term)
     }
     memcpy(word, v->text + term->start, len);
     word[len] = '\0';
-    if (ng_query_parse(an, word, 0, &q, &err) != NG_STATUS_SUCCESS || q->op != NG_Q_TERM ||
+    if (ng_query_parse(an, word, strlen(word), 0, &q, &err) != NG_STATUS_SUCCESS || q->op != NG_Q_TERM ||
         strcmp(q->term, term->term) != 0)
         v->mismatched++;
     ng_qnode_free(q);
