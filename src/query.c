@@ -418,8 +418,8 @@ static ng_status_t advance(parser_t *p)
             t->vend = t->end = p->at = chunk_end(p, v);
         }
         if (t->vend == t->vstart)
-            return parse_error(p, i, "%.*s needs a value after it, as in %.*sword or %.*s\"two words\"", (int)n - 1,
-                               fields[f].name, (int)n, fields[f].name, (int)n, fields[f].name);
+            return parse_error(p, i, "%s needs a value after it, as in %sword or %s\"two words\"", fields[f].name,
+                               fields[f].name, fields[f].name);
         return NG_STATUS_SUCCESS;
     }
     t->end = p->at = end;
@@ -667,7 +667,7 @@ static ng_status_t parse_primary(parser_t *p, part_t *out, int *found)
         if (part_empty(out))
             return parse_error(p, open, "nothing to search for between ( and )");
         out->stop = 0;
-        return advance(p);
+        break;
     }
     case TK_PHRASE:
         st = analyse_span(p, p->tok.vstart, p->tok.vend, "", &out->pos, &out->stop);
@@ -680,16 +680,17 @@ static ng_status_t parse_primary(parser_t *p, part_t *out, int *found)
         break;
     default: *found = 0; return NG_STATUS_SUCCESS;
     }
-    if (st != NG_STATUS_SUCCESS) {
-        part_free(out);
-        return st;
-    }
-    return advance(p);
+    if (st == NG_STATUS_SUCCESS)
+        st = advance(p);
+    if (st != NG_STATUS_SUCCESS)
+        part_free(out); /* on failure, nothing is handed over */
+    return st;
 }
 
 /* prox := primary { (NEAR | NEAR/n | ADJ | ADJ/n) primary } */
 static ng_status_t parse_prox(parser_t *p, part_t *out, int *found)
 {
+    size_t operand_at = p->tok.start;
     ng_status_t st = parse_primary(p, out, found);
     if (st != NG_STATUS_SUCCESS || !*found || (p->tok.kind != TK_NEAR && p->tok.kind != TK_ADJ))
         return st;
@@ -697,7 +698,7 @@ static ng_status_t parse_prox(parser_t *p, part_t *out, int *found)
     const char *name = kind_names[kind];
     unsigned n = 0, words = 0, w;
     if (out->neg || !out->pos || !positional(out->pos, &w)) {
-        size_t at = out->pos ? out->pos->start : p->tok.start;
+        size_t at = part_empty(out) ? p->tok.start : operand_at;
         part_free(out);
         return parse_error(p, at, "%s needs a word, \"phrase\", word* or (word OR word) before it", name);
     }
@@ -719,14 +720,17 @@ static ng_status_t parse_prox(parser_t *p, part_t *out, int *found)
             n = p->tok.n;
         part_t next;
         int got;
-        if ((st = advance(p)) != NG_STATUS_SUCCESS || (st = parse_primary(p, &next, &got)) != NG_STATUS_SUCCESS)
+        if ((st = advance(p)) != NG_STATUS_SUCCESS)
+            break;
+        operand_at = p->tok.start;
+        if ((st = parse_primary(p, &next, &got)) != NG_STATUS_SUCCESS)
             break;
         if (!got || part_empty(&next)) {
             st = parse_error(p, op_at, "%s needs a word, \"phrase\", word* or (word OR word) after it", name);
             break;
         }
         if (next.neg || !next.pos || !positional(next.pos, &w)) {
-            size_t at = next.pos ? next.pos->start : op_at;
+            size_t at = operand_at;
             part_free(&next);
             st = parse_error(p, at, "%s works on words, \"phrases\", word* and (word OR word) only", name);
             break;
