@@ -29,8 +29,8 @@ static ng_qnode_t *parse(const char *text, unsigned flags)
  * "ID:wn-1", "RANGE0:2019..20199999". */
 static void show(const ng_qnode_t *n, ng_buf_t *out)
 {
-    static const char *const ops[] = {"TERM", "AND",  "OR",       "PHRASE", "AND_NOT", "AND_MAYBE", "NEAR",
-                                      "ADJ",  "WILD", "FILTER",   "BOOL",   "ID",      "RANGE"};
+    static const char *const ops[] = {"TERM", "AND",  "OR",     "PHRASE", "AND_NOT", "AND_MAYBE", "NEAR",
+                                      "ADJ",  "WILD", "FILTER", "BOOL",   "ID",      "RANGE"};
     char num[32];
     switch (n->op) {
     case NG_Q_TERM:
@@ -212,7 +212,8 @@ static void test_trees(void)
     for (size_t i = 0; i < sizeof tree_cases / sizeof tree_cases[0]; i++)
         tree_is(tree_cases[i].text, tree_cases[i].flags, tree_cases[i].want, tree_cases[i].what);
     /* case folding of a non-ASCII prefix */
-    tree_is("\xc3\x89lys\xc3\xa9\x65*", 0, "\xc3\xa9lys\xc3\xa9\x65*|\xc3\xa9lys\xc3\xa9", "a non-ASCII prefix is folded");
+    tree_is("\xc3\x89lys\xc3\xa9\x65*", 0, "\xc3\xa9lys\xc3\xa9\x65*|\xc3\xa9lys\xc3\xa9",
+            "a non-ASCII prefix is folded");
 }
 
 /* Parse LEN bytes of TEXT, which must fail at COLUMN with a message
@@ -309,7 +310,8 @@ static const struct error_case {
     {"source:\"  \"", 1, "source: needs a name", "a blank source"},
     /* bytes a query may not hold: the column counts characters */
     {"Iraq \xff", 6, "invalid UTF-8 (byte 0xFF)", "a stray byte"},
-    {"\xc3\xa9t\xc3\xa9 \xc3\xa9t\xc3\xa9 \xc3(", 9, "invalid UTF-8 (byte 0xC3)", "a cut sequence after accented words"},
+    {"\xc3\xa9t\xc3\xa9 \xc3\xa9t\xc3\xa9 \xc3(", 9, "invalid UTF-8 (byte 0xC3)",
+     "a cut sequence after accented words"},
     {"\xc0\xaf", 1, "invalid UTF-8", "an overlong slash"},
     {"a \xed\xa0\x80", 3, "invalid UTF-8", "a surrogate"},
     {"a \xf4\x90\x80\x80", 3, "invalid UTF-8", "past U+10FFFF"},
@@ -400,9 +402,9 @@ static void test_dates(void)
         ok(rc == 0 && strcmp(out, cases[i].want) == 0, "date %s as %s bound: %s (got %s)", cases[i].date,
            cases[i].upper ? "upper" : "lower", cases[i].want, rc == 0 ? out : "an error");
     }
-    static const char *const bad[] = {"",         "19",        "20190",      "2019-3",     "2019-13",   "2019-00",
-                                      "2019-1-1", "2019-02-30", "2019-04-31", "2019-02-29", "1900-02-29", "2019-01-00",
-                                      "2019/01",  "2019-01-01x", "x019",      "2019-01-32"};
+    static const char *const bad[] = {"",         "19",          "20190",      "2019-3",     "2019-13",    "2019-00",
+                                      "2019-1-1", "2019-02-30",  "2019-04-31", "2019-02-29", "1900-02-29", "2019-01-00",
+                                      "2019/01",  "2019-01-01x", "x019",       "2019-01-32"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char out[9];
         is_num(ng_query_date_bound(bad[i], 0, out), -1, "'%s' is no date", bad[i]);
@@ -418,11 +420,16 @@ static void test_date_order(void)
         const char *since, *until;
         int in;
     } cases[] = {
-        {"2019", "2019-01", "2019-12", 1},         {"2019", "2019-02", "2019-12", 0},
-        {"201903", "2019-03-01", "2019-03-01", 1}, {"201903", "2019-03-02", "2019-12", 0},
-        {"20190305", "2019-03", "2019-03", 1},     {"20190305", "2019", "2019-03-04", 0},
-        {"20190305", "2019-03-05", "2019-03-05", 1}, {"2019", "2018", "2019-01-01", 1},
-        {"201812", "2019", "2020", 0},             {"20191231", "2019", "2019", 1},
+        {"2019", "2019-01", "2019-12", 1},
+        {"2019", "2019-02", "2019-12", 0},
+        {"201903", "2019-03-01", "2019-03-01", 1},
+        {"201903", "2019-03-02", "2019-12", 0},
+        {"20190305", "2019-03", "2019-03", 1},
+        {"20190305", "2019", "2019-03-04", 0},
+        {"20190305", "2019-03-05", "2019-03-05", 1},
+        {"2019", "2018", "2019-01-01", 1},
+        {"201812", "2019", "2020", 0},
+        {"20191231", "2019", "2019", 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char lo[9], hi[9];
