@@ -506,6 +506,8 @@ struct query_builder {
         case NG_Q_TERM: return Xapian::Query(n->term);
         case NG_Q_AND:
         case NG_Q_OR:
+            if (n->nkids == 0) /* the identities: AND of nothing is everything */
+                return n->op == NG_Q_AND ? Xapian::Query::MatchAll : Xapian::Query::MatchNothing;
             for (size_t i = 0; i < n->nkids; i++)
                 kids.push_back(build(n->kids[i]));
             return Xapian::Query(n->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, kids.begin(),
