@@ -399,6 +399,7 @@ static void test_sorting(void)
     hits_of(q, 0, NG_SORT_DATE_DESC, 0, &b);
     is_str(ng_buf_str(&b), "a4#1 a3#1 a2#1 a1#1 a5#1", "--sort=-date: newest first, undated last");
     ng_qnode_free(q);
+    ng_buf_free(&b);
 
     ng_search_opts_t opts;
     ng_results_t *res = NULL;
