@@ -158,9 +158,10 @@ static ng_status_t add_term_filter(ng_qnode_t *filter, const char *prefix, const
     ng_status_t st = any ? NG_STATUS_SUCCESS : NG_STATUS_OUT_OF_MEMORY;
     for (size_t i = 0; st == NG_STATUS_SUCCESS && i < n; i++) {
         int rc = ng_layout_filter_term(&term, prefix, values[i]);
-        if (rc < 0)
-            st = NG_STATUS_OUT_OF_MEMORY;
-        else if (rc == 0 && ng_qnode_add(any, ng_qnode_new_strings(NG_Q_BOOLEAN, ng_buf_str(&term), NULL, 0, 0)) != 0)
+        if (rc > 0)
+            continue; /* blank: the option parser refused it already */
+        ng_qnode_t *node = rc == 0 ? ng_qnode_new_strings(NG_Q_BOOLEAN, ng_buf_str(&term), NULL, 0, 0) : NULL;
+        if (!node || ng_qnode_add(any, node) != 0)
             st = NG_STATUS_OUT_OF_MEMORY;
     }
     ng_buf_free(&term);
@@ -537,32 +538,35 @@ int main(int argc, char **argv)
     /* The filter values point into argv, which outlives them. */
     opt.sources = calloc((size_t)argc + 1, sizeof *opt.sources);
     opt.langs = calloc((size_t)argc + 1, sizeof *opt.langs);
-    if (!opt.sources || !opt.langs)
-        return die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
     int rc = EXIT_TROUBLE;
     ng_buf_t query = NG_BUF_INIT;
+    if (!opt.sources || !opt.langs) {
+        rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+        goto done;
+    }
 
     while ((c = getopt_long(argc, argv, "d:f:n:m:C:lchV", longopts, NULL)) != -1) {
+        const char *arg = optarg ? optarg : ""; /* getopt sets it for every required argument */
         switch (c) {
-        case 'd': opt.db = optarg; break;
-        case 'f': opt.query_file = optarg; break;
+        case 'd': opt.db = arg; break;
+        case 'f': opt.query_file = arg; break;
         case 'n':
         case 'm':
-            if (parse_count(optarg, &opt.hits) != 0) {
-                rc = die("invalid number of hits '%s'", optarg);
+            if (parse_count(arg, &opt.hits) != 0) {
+                rc = die("invalid number of hits '%s'", arg);
                 goto done;
             }
             opt.hits_given = 1;
             break;
         case OPT_OFFSET:
-            if (parse_count(optarg, &opt.offset) != 0) {
-                rc = die("invalid --offset '%s': give a number of hits to skip", optarg);
+            if (parse_count(arg, &opt.offset) != 0) {
+                rc = die("invalid --offset '%s': give a number of hits to skip", arg);
                 goto done;
             }
             break;
         case 'C':
-            if (parse_count(optarg, &opt.context) != 0) {
-                rc = die("invalid context '%s': give a number of passages", optarg);
+            if (parse_count(arg, &opt.context) != 0) {
+                rc = die("invalid context '%s': give a number of passages", arg);
                 goto done;
             }
             break;
@@ -571,17 +575,16 @@ int main(int argc, char **argv)
         case OPT_SINCE:
         case OPT_UNTIL: {
             int upper = c == OPT_UNTIL;
-            if (ng_query_date_bound(optarg, upper, upper ? opt.until_value : opt.since_value) != 0) {
-                rc = die("invalid date '%s' for --%s: use YYYY, YYYY-MM or YYYY-MM-DD", optarg,
-                         upper ? "until" : "since");
+            if (ng_query_date_bound(arg, upper, upper ? opt.until_value : opt.since_value) != 0) {
+                rc = die("invalid date '%s' for --%s: use YYYY, YYYY-MM or YYYY-MM-DD", arg, upper ? "until" : "since");
                 goto done;
             }
-            *(upper ? &opt.until : &opt.since) = optarg;
+            *(upper ? &opt.until : &opt.since) = arg;
             break;
         }
         case OPT_SOURCE:
         case OPT_LANG: {
-            const char *p = optarg;
+            const char *p = arg;
             while (*p == ' ' || *p == '\t')
                 p++;
             if (!*p) {
@@ -589,21 +592,21 @@ int main(int argc, char **argv)
                 goto done;
             }
             if (c == OPT_SOURCE)
-                opt.sources[opt.nsources++] = optarg;
+                opt.sources[opt.nsources++] = arg;
             else
-                opt.langs[opt.nlangs++] = optarg;
+                opt.langs[opt.nlangs++] = arg;
             break;
         }
         case OPT_ALL_PASSAGES: opt.all_passages = 1; break;
         case OPT_SORT:
-            if (strcmp(optarg, "score") == 0)
+            if (strcmp(arg, "score") == 0)
                 opt.sort = NG_SORT_SCORE;
-            else if (strcmp(optarg, "date") == 0)
+            else if (strcmp(arg, "date") == 0)
                 opt.sort = NG_SORT_DATE;
-            else if (strcmp(optarg, "-date") == 0)
+            else if (strcmp(arg, "-date") == 0)
                 opt.sort = NG_SORT_DATE_DESC;
             else {
-                rc = die("invalid --sort argument '%s' (use score, date or -date)", optarg);
+                rc = die("invalid --sort argument '%s' (use score, date or -date)", arg);
                 goto done;
             }
             break;
@@ -617,28 +620,28 @@ int main(int argc, char **argv)
                 opt.modes++;
             opt.mode = mode;
             if (c == OPT_TIMELINE) {
-                if (!optarg || strcmp(optarg, "month") == 0)
+                if (!optarg || strcmp(arg, "month") == 0)
                     opt.timeline_digits = 6;
-                else if (strcmp(optarg, "year") == 0)
+                else if (strcmp(arg, "year") == 0)
                     opt.timeline_digits = 4;
-                else if (strcmp(optarg, "day") == 0)
+                else if (strcmp(arg, "day") == 0)
                     opt.timeline_digits = 8;
                 else {
-                    rc = die("invalid --timeline argument '%s' (use month, year or day)", optarg);
+                    rc = die("invalid --timeline argument '%s' (use month, year or day)", arg);
                     goto done;
                 }
             }
             break;
         }
         case OPT_COLOR:
-            if (!optarg || strcmp(optarg, "auto") == 0)
+            if (!optarg || strcmp(arg, "auto") == 0)
                 opt.color = NG_COLOR_AUTO;
-            else if (strcmp(optarg, "always") == 0)
+            else if (strcmp(arg, "always") == 0)
                 opt.color = NG_COLOR_ALWAYS;
-            else if (strcmp(optarg, "never") == 0)
+            else if (strcmp(arg, "never") == 0)
                 opt.color = NG_COLOR_NEVER;
             else {
-                rc = die("invalid --color argument '%s' (use always, never or auto)", optarg);
+                rc = die("invalid --color argument '%s' (use always, never or auto)", arg);
                 goto done;
             }
             break;

@@ -631,11 +631,10 @@ static ng_status_t parse_field(parser_t *p, part_t *out)
     }
     if (t->field == F_SOURCE) {
         int rc = ng_layout_filter_term(&p->scratch, NG_PREFIX_SOURCE, ng_buf_str(&value));
-        if (rc < 0)
-            st = NG_STATUS_OUT_OF_MEMORY;
-        else if (rc > 0)
+        if (rc > 0)
             st = parse_error(p, t->start, "source: needs a name after it");
-        else if (!(out->pos = ng_qnode_new_strings(NG_Q_BOOLEAN, ng_buf_str(&p->scratch), NULL, t->start, t->end)))
+        else if (rc < 0 ||
+                 !(out->pos = ng_qnode_new_strings(NG_Q_BOOLEAN, ng_buf_str(&p->scratch), NULL, t->start, t->end)))
             st = NG_STATUS_OUT_OF_MEMORY;
     } else if (!(out->pos = ng_qnode_new_strings(NG_Q_ID, ng_buf_str(&value), NULL, t->start, t->end))) {
         st = NG_STATUS_OUT_OF_MEMORY;

@@ -450,9 +450,7 @@ struct query_builder {
     {
         if (n->op == NG_Q_TERM)
             return Xapian::Query(n->term);
-        std::vector<Xapian::Query> terms;
-        for (const std::string &t : expansion(n))
-            terms.push_back(Xapian::Query(t));
+        const std::vector<std::string> terms = expansion(n);
         return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     }
 

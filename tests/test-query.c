@@ -80,8 +80,8 @@ static const char *printable(const char *text, size_t len, ng_buf_t *out)
     ng_buf_clear(out);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
-        char hex[8];
         if (c < 0x20 || c == 0x7f || c >= 0x80) {
+            char hex[8];
             snprintf(hex, sizeof hex, "\\x%02x", c);
             ng_buf_append_str(out, hex);
         } else {
