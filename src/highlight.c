@@ -44,7 +44,7 @@ ng_status_t ng_highlighter_new(ng_analyzer_t *analyzer, const ng_qnode_t *query,
     if (!hl)
         return NG_STATUS_OUT_OF_MEMORY;
     hl->analyzer = analyzer;
-    ng_qnode_each_term(query, collect_term, hl);
+    ng_qnode_each_match_term(query, collect_term, hl);
     if (hl->oom) {
         ng_highlighter_destroy(hl);
         return NG_STATUS_OUT_OF_MEMORY;

@@ -2,24 +2,32 @@
  * Exit status as grep: 0 something matched, 1 nothing did, 2 an error. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "analyzer.h"
 #include "buf.h"
 #include "defaults.h"
 #include "highlight.h"
+#include "layout.h"
 #include "output.h"
 #include "query.h"
 #include "record.h"
+#include "stopword.h"
 #include "store.h"
 
 enum { EXIT_MATCH = 0, EXIT_NO_MATCH = 1, EXIT_TROUBLE = 2 };
+
+/* A query file larger than this is a mistake, not a query. */
+#define MAX_QUERY_FILE (1u << 20)
 
 static const char *program = "newsgrep";
 
@@ -28,20 +36,42 @@ static void usage(FILE *fp)
     fprintf(fp,
             "Usage: %s [OPTION]... QUERY...\n"
             "Search an index of news articles; print the best passages, ranked by BM25.\n"
+            "QUERY: words (all required), \"phrases\", word*, -word, +word, AND, OR, NOT,\n"
+            "( ), NEAR/n, ADJ/n, title:, source:, id: (see man newsgrep).\n"
             "\n"
-            "  -d, --db=DIR          the index (default: $NEWSGREP_DB, else\n"
-            "                        ~/.local/share/newsgrep/db)\n"
-            "  -n, --hits=NUM        print at most NUM hits (default 10)\n"
-            "      --any             rank passages that match any word (default: all words)\n"
-            "      --all-passages    every matching passage, not only the best per article\n"
-            "      --color[=WHEN]    highlight matches: auto (default), always or never\n"
-            "  -h, --help            print this help and exit\n"
-            "  -V, --version         print the version and exit\n"
+            "Index and query:\n"
+            "  -d, --db=DIR            the index (default: $NEWSGREP_DB, else\n"
+            "                          ~/.local/share/newsgrep/db)\n"
+            "  -f, --query-file=FILE   read the query from FILE ('-' for standard input)\n"
+            "      --any               rank passages that match any word (default: all words)\n"
+            "      --stopwords         with --any, leave the language's stopwords out\n"
+            "Filters:\n"
+            "      --since=DATE        articles dated DATE or later (YYYY, YYYY-MM, YYYY-MM-DD)\n"
+            "      --until=DATE        articles dated DATE or earlier\n"
+            "      --source=NAME       articles of source NAME (repeatable)\n"
+            "      --lang=CODE         articles in language CODE (repeatable)\n"
+            "Output:\n"
+            "  -n, --hits=NUM          print at most NUM hits (default 10)\n"
+            "  -m, --max-count=NUM     the same as --hits\n"
+            "      --offset=NUM        skip the first NUM hits\n"
+            "      --all-passages      every matching passage, not only the best per article\n"
+            "  -C, --context=NUM       print NUM passages of the article before and after each hit\n"
+            "      --sort=ORDER        score (default), date (oldest first) or -date (newest first)\n"
+            "      --scores            show each hit's score\n"
+            "  -l, --files-with-matches  print only the ids of the matching articles\n"
+            "  -c, --count             print the numbers of matching passages and articles\n"
+            "      --timeline[=UNIT]   matching articles per month (or year, day), as a bar chart\n"
+            "      --json              JSON Lines: one object per hit (or id, count, period)\n"
+            "      --color[=WHEN]      highlight matches: auto (default), always or never\n"
+            "  -h, --help              print this help and exit\n"
+            "  -V, --version           print the version and exit\n"
             "\n"
+            "A query word that starts with - goes after -- or inside one quoted QUERY.\n"
             "Exit status: 0 when something matched, 1 when nothing did, 2 on error.\n",
             program);
 }
 
+static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int die(const char *fmt, ...)
 {
     va_list ap;
@@ -53,11 +83,30 @@ static int die(const char *fmt, ...)
     return EXIT_TROUBLE;
 }
 
+typedef enum mode { MODE_HITS, MODE_LIST, MODE_COUNT, MODE_TIMELINE } mode_t_;
+
 typedef struct options {
     const char *db;
     unsigned long hits;
+    int hits_given;
+    unsigned long offset;
+    unsigned long context;
     int any;
+    int stopwords;
     int all_passages;
+    int scores;
+    int json;
+    int sort;
+    mode_t_ mode;
+    int modes; /* how many of -l, -c, --timeline were given */
+    size_t timeline_digits;
+    const char *since, *until;
+    char since_value[9], until_value[9];
+    const char **sources;
+    size_t nsources;
+    const char **langs;
+    size_t nlangs;
+    const char *query_file;
     ng_color_mode_t color;
 } options_t;
 
@@ -66,21 +115,295 @@ static int parse_count(const char *arg, unsigned long *out)
     char *end;
     if (!arg || *arg < '0' || *arg > '9')
         return -1;
+    errno = 0;
     unsigned long v = strtoul(arg, &end, 10);
-    if (*end || v > UINT_MAX)
+    if (*end || errno || v > UINT_MAX)
         return -1;
     *out = v;
     return 0;
 }
 
-/* Run QUERY against the open STORE and print the hits. */
-static int search(ng_store_t *store, const options_t *opt, const char *query_text)
+/* The whole of FILE ("-": standard input) into OUT. */
+static int read_query_file(const char *path, ng_buf_t *out)
+{
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    const char *name = fp == stdin ? "standard input" : path;
+    if (!fp)
+        return die("cannot open query file %s: %s", path, strerror(errno));
+    char chunk[4096];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        if (out->len + n > MAX_QUERY_FILE) {
+            rc = die("the query in %s is longer than %u bytes", name, MAX_QUERY_FILE);
+            break;
+        }
+        if (ng_buf_append(out, chunk, n) != 0) {
+            rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+            break;
+        }
+    }
+    if (rc == 0 && ferror(fp))
+        rc = die("cannot read query file %s: %s", name, strerror(errno));
+    if (fp != stdin)
+        fclose(fp);
+    return rc;
+}
+
+/* OR of the filter terms PREFIX+VALUE of VALUES, added to the AND *FILTER. */
+static ng_status_t add_term_filter(ng_qnode_t *filter, const char *prefix, const char *const *values, size_t n)
+{
+    ng_qnode_t *any = ng_qnode_new(NG_Q_OR, 0, 0);
+    ng_buf_t term = NG_BUF_INIT;
+    ng_status_t st = any ? NG_STATUS_SUCCESS : NG_STATUS_OUT_OF_MEMORY;
+    for (size_t i = 0; st == NG_STATUS_SUCCESS && i < n; i++) {
+        int rc = ng_layout_filter_term(&term, prefix, values[i]);
+        if (rc > 0)
+            continue; /* blank: the option parser refused it already */
+        ng_qnode_t *node = rc == 0 ? ng_qnode_new_strings(NG_Q_BOOLEAN, ng_buf_str(&term), NULL, 0, 0) : NULL;
+        if (!node || ng_qnode_add(any, node) != 0)
+            st = NG_STATUS_OUT_OF_MEMORY;
+    }
+    ng_buf_free(&term);
+    if (st == NG_STATUS_SUCCESS && ng_qnode_add(filter, any) != 0)
+        return NG_STATUS_OUT_OF_MEMORY;
+    if (st != NG_STATUS_SUCCESS)
+        ng_qnode_free(any);
+    return st;
+}
+
+/* *QUERY restricted by the filters of OPT (a FILTER node), or left as it is.
+ * On failure *QUERY is freed and NULL. */
+static ng_status_t apply_filters(const options_t *opt, ng_qnode_t **query)
+{
+    if (!opt->nsources && !opt->nlangs && !opt->since && !opt->until)
+        return NG_STATUS_SUCCESS;
+    ng_qnode_t *filter = ng_qnode_new(NG_Q_AND, 0, 0);
+    ng_status_t st = filter ? NG_STATUS_SUCCESS : NG_STATUS_OUT_OF_MEMORY;
+    if (st == NG_STATUS_SUCCESS && opt->nsources)
+        st = add_term_filter(filter, NG_PREFIX_SOURCE, opt->sources, opt->nsources);
+    if (st == NG_STATUS_SUCCESS && opt->nlangs)
+        st = add_term_filter(filter, NG_PREFIX_LANG, opt->langs, opt->nlangs);
+    if (st == NG_STATUS_SUCCESS && (opt->since || opt->until)) {
+        ng_qnode_t *range = ng_qnode_new_strings(NG_Q_VALUE_RANGE, opt->since ? opt->since_value : "",
+                                                 opt->until ? opt->until_value : "", 0, 0);
+        if (range)
+            range->slot = NG_SLOT_DATE;
+        if (!range || ng_qnode_add(filter, range) != 0)
+            st = NG_STATUS_OUT_OF_MEMORY;
+    }
+    if (st != NG_STATUS_SUCCESS) {
+        ng_qnode_free(filter);
+        ng_qnode_free(*query);
+        *query = NULL;
+        return st;
+    }
+    ng_qnode_t *filtered = ng_qnode_pair(NG_Q_FILTER, *query, filter);
+    *query = filtered;
+    return filtered ? NG_STATUS_SUCCESS : NG_STATUS_OUT_OF_MEMORY;
+}
+
+/* Where a write to standard output failed: a reader that went away (a closed
+ * pipe, as with "| head") ends the output quietly. */
+static int output_failed(void)
+{
+    if (errno == EPIPE)
+        return 0;
+    return die("error writing output: %s", strerror(errno));
+}
+
+/* The records of the passages around HIT_REC (-C): up to CONTEXT before and
+ * after, as far as the article goes. The records point into BUFS. */
+typedef struct neighbours {
+    ng_buf_t *bufs;
+    ng_record_t *recs;
+    size_t cap, nbefore, nafter;
+} neighbours_t;
+
+static ng_status_t fetch_neighbours(ng_store_t *store, const ng_record_t *hit_rec, unsigned long context,
+                                    neighbours_t *nb, char **bad_id)
+{
+    nb->nbefore = nb->nafter = 0;
+    *bad_id = NULL;
+    char *id = malloc(hit_rec->article_id.len + 1);
+    if (!id)
+        return NG_STATUS_OUT_OF_MEMORY;
+    memcpy(id, hit_rec->article_id.ptr, hit_rec->article_id.len);
+    id[hit_rec->article_id.len] = '\0';
+    unsigned hit = hit_rec->passage;
+    unsigned first = hit > context ? hit - (unsigned)context : 1;
+    ng_status_t st = NG_STATUS_SUCCESS;
+    size_t n = 0;
+    for (unsigned long p = first; p <= hit + context; p++) {
+        if (p == hit)
+            continue;
+        if (n == nb->cap) {
+            size_t cap = nb->cap ? nb->cap * 2 : 8;
+            ng_buf_t *bufs = realloc(nb->bufs, cap * sizeof *bufs);
+            if (bufs)
+                nb->bufs = bufs;
+            ng_record_t *recs = realloc(nb->recs, cap * sizeof *recs);
+            if (recs)
+                nb->recs = recs;
+            if (!bufs || !recs) {
+                st = NG_STATUS_OUT_OF_MEMORY;
+                break;
+            }
+            for (size_t i = nb->cap; i < cap; i++)
+                nb->bufs[i] = (ng_buf_t)NG_BUF_INIT;
+            nb->cap = cap;
+        }
+        st = ng_store_get_passage(store, id, (unsigned)p, &nb->bufs[n]);
+        if (st == NG_STATUS_END && p > hit) { /* the article ends here */
+            st = NG_STATUS_SUCCESS;
+            break;
+        }
+        if (st == NG_STATUS_END)
+            continue;
+        if (st != NG_STATUS_SUCCESS)
+            break;
+        if (ng_record_decode(nb->bufs[n].data, nb->bufs[n].len, &nb->recs[n]) != 0) {
+            st = NG_STATUS_INDEX_ERROR;
+            *bad_id = id;
+            return st;
+        }
+        if (p < hit)
+            nb->nbefore++;
+        else
+            nb->nafter++;
+        n++;
+    }
+    free(id);
+    return st;
+}
+
+static void neighbours_free(neighbours_t *nb)
+{
+    for (size_t i = 0; i < nb->cap; i++)
+        ng_buf_free(&nb->bufs[i]);
+    free(nb->bufs);
+    free(nb->recs);
+}
+
+/* The width of a timeline's bars: the terminal's, when it is one. */
+static size_t bar_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 40)
+        return ws.ws_col - 30u;
+    return 50;
+}
+
+/* Print the hits (or ids) of QUERY; *MATCHED says whether there was one. */
+static int print_hits(ng_store_t *store, const options_t *opt, ng_analyzer_t *analyzer, const ng_qnode_t *query,
+                      ng_output_t *output, int *matched)
+{
+    ng_search_opts_t so;
+    ng_results_t *results = NULL;
+    ng_highlighter_t *hl = NULL;
+    neighbours_t nb = {NULL, NULL, 0, 0, 0};
+    int rc = EXIT_MATCH;
+    ng_search_opts_init(&so);
+    so.offset = opt->offset;
+    so.all_passages = opt->all_passages;
+    so.sort = opt->sort;
+    so.limit = opt->hits;
+    if (opt->mode == MODE_LIST) {
+        so.ids_only = 1;
+        so.all_passages = 0; /* one line per article */
+        if (!opt->hits_given)
+            so.limit = ng_store_doc_count(store);
+    }
+    ng_status_t st = ng_store_search(store, query, &so, &results);
+    if (st == NG_STATUS_BAD_QUERY)
+        return die("bad query: %s", ng_store_errmsg(store));
+    if (st != NG_STATUS_SUCCESS)
+        return die("search in %s failed: %s", opt->db, ng_store_errmsg(store));
+    *matched = ng_results_count(results) > 0;
+    if (opt->mode == MODE_HITS && ng_highlighter_new(analyzer, query, &hl) != NG_STATUS_SUCCESS) {
+        ng_results_destroy(results);
+        return die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+    }
+    for (size_t i = 0; i < ng_results_count(results); i++) {
+        const ng_hit_t *hit = ng_results_get(results, i);
+        if (opt->mode == MODE_LIST) {
+            if (ng_output_article(output, hit->article_id, hit->article_id_len) != 0) {
+                rc = output_failed();
+                break;
+            }
+            continue;
+        }
+        ng_record_t rec;
+        const ng_span_t *spans;
+        size_t nspans;
+        if (ng_record_decode(hit->data, hit->data_len, &rec) != 0) {
+            rc = die("index %s: document %u holds no passage record (index built by another program?)", opt->db,
+                     hit->docid);
+            break;
+        }
+        if (ng_highlight(hl, rec.text.ptr, rec.text.len, &spans, &nspans) != NG_STATUS_SUCCESS) {
+            rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+            break;
+        }
+        if (opt->context) {
+            char *bad_id = NULL;
+            st = fetch_neighbours(store, &rec, opt->context, &nb, &bad_id);
+            if (st != NG_STATUS_SUCCESS) {
+                if (bad_id)
+                    rc = die("index %s: a passage of article %s holds no passage record", opt->db, bad_id);
+                else if (st == NG_STATUS_OUT_OF_MEMORY)
+                    rc = die("%s", ng_status_to_string(st));
+                else
+                    rc = die("cannot read the passages around a hit in %s: %s", opt->db, ng_store_errmsg(store));
+                free(bad_id);
+                break;
+            }
+        }
+        if (ng_output_hit_full(output, &rec, hit->score, spans, nspans, nb.recs, opt->context ? nb.nbefore : 0,
+                               nb.recs ? nb.recs + nb.nbefore : NULL, opt->context ? nb.nafter : 0) != 0) {
+            rc = output_failed();
+            break;
+        }
+    }
+    neighbours_free(&nb);
+    ng_highlighter_destroy(hl);
+    ng_results_destroy(results);
+    return rc;
+}
+
+static int print_timeline(ng_store_t *store, const options_t *opt, const ng_qnode_t *query, ng_output_t *output,
+                          int *matched)
+{
+    ng_timeline_t *tl = NULL;
+    ng_status_t st = ng_store_timeline(store, query, opt->all_passages, opt->timeline_digits, &tl);
+    if (st == NG_STATUS_BAD_QUERY)
+        return die("bad query: %s", ng_store_errmsg(store));
+    if (st != NG_STATUS_SUCCESS)
+        return die("search in %s failed: %s", opt->db, ng_store_errmsg(store));
+    size_t n = ng_timeline_size(tl);
+    ng_period_t *periods = calloc(n ? n : 1, sizeof *periods);
+    int rc = EXIT_MATCH;
+    if (!periods) {
+        rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+    } else {
+        for (size_t i = 0; i < n; i++)
+            periods[i].digits = ng_timeline_get(tl, i, &periods[i].count);
+        *matched = n > 0;
+        if (ng_output_timeline(output, periods, n, opt->timeline_digits, opt->all_passages ? "passages" : "articles",
+                               bar_width()) != 0)
+            rc = output_failed();
+    }
+    free(periods);
+    ng_timeline_destroy(tl);
+    return rc;
+}
+
+/* Run QUERY against the open STORE and print what OPT asks for. */
+static int search(ng_store_t *store, const options_t *opt, const char *query_text, size_t query_len)
 {
     char *language = NULL;
     ng_analyzer_t *analyzer = NULL;
     ng_qnode_t *query = NULL;
-    ng_highlighter_t *hl = NULL;
-    ng_results_t *results = NULL;
     ng_query_error_t qerr;
     int rc = EXIT_TROUBLE;
     ng_status_t st;
@@ -89,12 +412,19 @@ static int search(ng_store_t *store, const options_t *opt, const char *query_tex
         rc = die("cannot read index %s: %s", opt->db, ng_store_errmsg(store));
         goto out;
     }
-    st = ng_analyzer_new(*language ? language : NG_DEFAULT_LANGUAGE, &analyzer);
+    const char *lang = *language ? language : NG_DEFAULT_LANGUAGE;
+    st = ng_analyzer_new(lang, &analyzer);
     if (st != NG_STATUS_SUCCESS) {
         rc = die("index %s uses language '%s': %s", opt->db, language, ng_status_to_string(st));
         goto out;
     }
-    st = ng_query_parse(analyzer, query_text, opt->any ? NG_QUERY_ANY : 0, &query, &qerr);
+    if (opt->stopwords && !ng_stoplist_for(lang)) {
+        rc = die("--stopwords: no stopword list for '%s', the language of index %s (lists: %s)", lang, opt->db,
+                 ng_stoplist_languages());
+        goto out;
+    }
+    unsigned flags = (opt->any ? NG_QUERY_ANY : 0) | (opt->stopwords ? NG_QUERY_STOPWORDS : 0);
+    st = ng_query_parse(analyzer, query_text, query_len, flags, &query, &qerr);
     if (st == NG_STATUS_BAD_QUERY) {
         rc = die("bad query at column %zu: %s", qerr.column, qerr.message);
         goto out;
@@ -102,115 +432,275 @@ static int search(ng_store_t *store, const options_t *opt, const char *query_tex
         rc = die("%s", ng_status_to_string(st));
         goto out;
     }
-
-    ng_search_opts_t so;
-    ng_search_opts_init(&so);
-    so.limit = opt->hits;
-    so.all_passages = opt->all_passages;
-    if (ng_store_search(store, query, &so, &results) != NG_STATUS_SUCCESS) {
+    const ng_qnode_t *broad = NULL;
+    st = ng_store_expand_wildcards(store, query, NG_QUERY_MAX_EXPANSION, &broad);
+    if (st == NG_STATUS_BAD_QUERY && broad) {
+        size_t column = 1;
+        for (size_t i = 0; i < broad->start; i++)
+            column += ((unsigned char)query_text[i] & 0xC0) != 0x80;
+        rc = die("bad query at column %zu: %.*s %s: make the prefix longer", column, (int)(broad->end - broad->start),
+                 query_text + broad->start, ng_store_errmsg(store));
+        goto out;
+    } else if (st != NG_STATUS_SUCCESS) {
         rc = die("search in %s failed: %s", opt->db, ng_store_errmsg(store));
         goto out;
     }
-    if (ng_highlighter_new(analyzer, query, &hl) != NG_STATUS_SUCCESS) {
-        rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+    if ((st = apply_filters(opt, &query)) != NG_STATUS_SUCCESS) {
+        rc = die("%s", ng_status_to_string(st));
         goto out;
     }
 
     ng_output_t output;
-    ng_output_init(&output, stdout, ng_output_want_color(opt->color, STDOUT_FILENO));
-    for (size_t i = 0; i < ng_results_count(results); i++) {
-        const ng_hit_t *hit = ng_results_get(results, i);
-        ng_record_t rec;
-        const ng_span_t *spans;
-        size_t nspans;
-        if (ng_record_decode(hit->data, hit->data_len, &rec) != 0) {
-            rc = die("index %s: document %u holds no passage record (index built by another program?)", opt->db,
-                     hit->docid);
+    ng_output_init(&output, stdout, !opt->json && ng_output_want_color(opt->color, STDOUT_FILENO));
+    output.json = opt->json;
+    output.scores = opt->scores;
+    int matched = 0;
+    if (opt->mode == MODE_COUNT) {
+        unsigned long passages, articles;
+        st = ng_store_count(store, query, &passages, &articles);
+        if (st == NG_STATUS_BAD_QUERY) {
+            rc = die("bad query: %s", ng_store_errmsg(store));
+            goto out;
+        } else if (st != NG_STATUS_SUCCESS) {
+            rc = die("search in %s failed: %s", opt->db, ng_store_errmsg(store));
             goto out;
         }
-        if (ng_highlight(hl, rec.text.ptr, rec.text.len, &spans, &nspans) != NG_STATUS_SUCCESS) {
-            rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
-            goto out;
-        }
-        if (ng_output_hit(&output, &rec, spans, nspans) != 0)
-            break;
+        matched = passages > 0;
+        rc = ng_output_counts(&output, passages, articles) == 0 ? EXIT_MATCH : output_failed();
+    } else if (opt->mode == MODE_TIMELINE) {
+        rc = print_timeline(store, opt, query, &output, &matched);
+    } else {
+        rc = print_hits(store, opt, analyzer, query, &output, &matched);
     }
-    if (fflush(stdout) != 0 || ferror(stdout))
-        rc = die("error writing output");
-    else
-        rc = ng_results_count(results) ? EXIT_MATCH : EXIT_NO_MATCH;
+    if (rc == EXIT_MATCH && fflush(stdout) != 0)
+        rc = output_failed();
+    if (rc == EXIT_MATCH && !matched)
+        rc = EXIT_NO_MATCH;
 out:
-    ng_results_destroy(results);
-    ng_highlighter_destroy(hl);
     ng_qnode_free(query);
     ng_analyzer_destroy(analyzer);
     free(language);
     return rc;
 }
 
+enum {
+    OPT_ANY = 256,
+    OPT_ALL_PASSAGES,
+    OPT_COLOR,
+    OPT_STOPWORDS,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_SOURCE,
+    OPT_LANG,
+    OPT_OFFSET,
+    OPT_SCORES,
+    OPT_JSON,
+    OPT_SORT,
+    OPT_TIMELINE,
+};
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"query-file", required_argument, NULL, 'f'},
         {"hits", required_argument, NULL, 'n'},
-        {"any", no_argument, NULL, 'A'},
-        {"all-passages", no_argument, NULL, 'P'},
-        {"color", optional_argument, NULL, 'C'},
-        {"colour", optional_argument, NULL, 'C'},
+        {"max-count", required_argument, NULL, 'm'},
+        {"offset", required_argument, NULL, OPT_OFFSET},
+        {"any", no_argument, NULL, OPT_ANY},
+        {"stopwords", no_argument, NULL, OPT_STOPWORDS},
+        {"since", required_argument, NULL, OPT_SINCE},
+        {"until", required_argument, NULL, OPT_UNTIL},
+        {"source", required_argument, NULL, OPT_SOURCE},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {"all-passages", no_argument, NULL, OPT_ALL_PASSAGES},
+        {"context", required_argument, NULL, 'C'},
+        {"sort", required_argument, NULL, OPT_SORT},
+        {"scores", no_argument, NULL, OPT_SCORES},
+        {"files-with-matches", no_argument, NULL, 'l'},
+        {"count", no_argument, NULL, 'c'},
+        {"timeline", optional_argument, NULL, OPT_TIMELINE},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"color", optional_argument, NULL, OPT_COLOR},
+        {"colour", optional_argument, NULL, OPT_COLOR},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    options_t opt = {NULL, 10, 0, 0, NG_COLOR_AUTO};
+    options_t opt;
+    memset(&opt, 0, sizeof opt);
+    opt.hits = 10;
+    opt.color = NG_COLOR_AUTO;
+    opt.sort = NG_SORT_SCORE;
     char *default_db = NULL;
     int c;
 
-    while ((c = getopt_long(argc, argv, "d:n:hV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': opt.db = optarg; break;
-        case 'n':
-            if (parse_count(optarg, &opt.hits) != 0)
-                return die("invalid number of hits '%s'", optarg);
-            break;
-        case 'A': opt.any = 1; break;
-        case 'P': opt.all_passages = 1; break;
-        case 'C':
-            if (!optarg || strcmp(optarg, "auto") == 0)
-                opt.color = NG_COLOR_AUTO;
-            else if (strcmp(optarg, "always") == 0)
-                opt.color = NG_COLOR_ALWAYS;
-            else if (strcmp(optarg, "never") == 0)
-                opt.color = NG_COLOR_NEVER;
-            else
-                return die("invalid --color argument '%s' (use always, never or auto)", optarg);
-            break;
-        case 'h': usage(stdout); return EXIT_MATCH;
-        case 'V': printf("%s %s\n", program, PACKAGE_VERSION); return EXIT_MATCH;
-        default: fprintf(stderr, "Try '%s --help' for more information.\n", program); return EXIT_TROUBLE;
-        }
-    }
-    if (optind == argc) {
-        fprintf(stderr, "%s: no query given\n", program);
-        fprintf(stderr, "Usage: %s [OPTION]... QUERY...\n", program);
-        return EXIT_TROUBLE;
+    /* The filter values point into argv, which outlives them. */
+    opt.sources = calloc((size_t)argc + 1, sizeof *opt.sources);
+    opt.langs = calloc((size_t)argc + 1, sizeof *opt.langs);
+    int rc = EXIT_TROUBLE;
+    ng_buf_t query = NG_BUF_INIT;
+    if (!opt.sources || !opt.langs) {
+        rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+        goto done;
     }
 
-    /* The words of a query may come as one argument or several. */
-    ng_buf_t query = NG_BUF_INIT;
-    for (int i = optind; i < argc; i++)
-        if ((i > optind && ng_buf_append_byte(&query, ' ') != 0) || ng_buf_append_str(&query, argv[i]) != 0)
-            return die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+    while ((c = getopt_long(argc, argv, "d:f:n:m:C:lchV", longopts, NULL)) != -1) {
+        const char *arg = optarg ? optarg : ""; /* getopt sets it for every required argument */
+        switch (c) {
+        case 'd': opt.db = arg; break;
+        case 'f': opt.query_file = arg; break;
+        case 'n':
+        case 'm':
+            if (parse_count(arg, &opt.hits) != 0) {
+                rc = die("invalid number of hits '%s'", arg);
+                goto done;
+            }
+            opt.hits_given = 1;
+            break;
+        case OPT_OFFSET:
+            if (parse_count(arg, &opt.offset) != 0) {
+                rc = die("invalid --offset '%s': give a number of hits to skip", arg);
+                goto done;
+            }
+            break;
+        case 'C':
+            if (parse_count(arg, &opt.context) != 0) {
+                rc = die("invalid context '%s': give a number of passages", arg);
+                goto done;
+            }
+            break;
+        case OPT_ANY: opt.any = 1; break;
+        case OPT_STOPWORDS: opt.stopwords = 1; break;
+        case OPT_SINCE:
+        case OPT_UNTIL: {
+            int upper = c == OPT_UNTIL;
+            if (ng_query_date_bound(arg, upper, upper ? opt.until_value : opt.since_value) != 0) {
+                rc = die("invalid date '%s' for --%s: use YYYY, YYYY-MM or YYYY-MM-DD", arg, upper ? "until" : "since");
+                goto done;
+            }
+            *(upper ? &opt.until : &opt.since) = arg;
+            break;
+        }
+        case OPT_SOURCE:
+        case OPT_LANG: {
+            const char *p = arg;
+            while (*p == ' ' || *p == '\t')
+                p++;
+            if (!*p) {
+                rc = die("--%s needs a non-empty value", c == OPT_SOURCE ? "source" : "lang");
+                goto done;
+            }
+            if (c == OPT_SOURCE)
+                opt.sources[opt.nsources++] = arg;
+            else
+                opt.langs[opt.nlangs++] = arg;
+            break;
+        }
+        case OPT_ALL_PASSAGES: opt.all_passages = 1; break;
+        case OPT_SORT:
+            if (strcmp(arg, "score") == 0)
+                opt.sort = NG_SORT_SCORE;
+            else if (strcmp(arg, "date") == 0)
+                opt.sort = NG_SORT_DATE;
+            else if (strcmp(arg, "-date") == 0)
+                opt.sort = NG_SORT_DATE_DESC;
+            else {
+                rc = die("invalid --sort argument '%s' (use score, date or -date)", arg);
+                goto done;
+            }
+            break;
+        case OPT_SCORES: opt.scores = 1; break;
+        case OPT_JSON: opt.json = 1; break;
+        case 'l':
+        case 'c':
+        case OPT_TIMELINE: {
+            mode_t_ mode = c == 'l' ? MODE_LIST : c == 'c' ? MODE_COUNT : MODE_TIMELINE;
+            if (opt.mode != mode)
+                opt.modes++;
+            opt.mode = mode;
+            if (c == OPT_TIMELINE) {
+                if (!optarg || strcmp(arg, "month") == 0)
+                    opt.timeline_digits = 6;
+                else if (strcmp(arg, "year") == 0)
+                    opt.timeline_digits = 4;
+                else if (strcmp(arg, "day") == 0)
+                    opt.timeline_digits = 8;
+                else {
+                    rc = die("invalid --timeline argument '%s' (use month, year or day)", arg);
+                    goto done;
+                }
+            }
+            break;
+        }
+        case OPT_COLOR:
+            if (!optarg || strcmp(arg, "auto") == 0)
+                opt.color = NG_COLOR_AUTO;
+            else if (strcmp(arg, "always") == 0)
+                opt.color = NG_COLOR_ALWAYS;
+            else if (strcmp(arg, "never") == 0)
+                opt.color = NG_COLOR_NEVER;
+            else {
+                rc = die("invalid --color argument '%s' (use always, never or auto)", arg);
+                goto done;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            rc = EXIT_MATCH;
+            goto done;
+        case 'V':
+            printf("%s %s\n", program, PACKAGE_VERSION);
+            rc = EXIT_MATCH;
+            goto done;
+        default:
+            fprintf(stderr, "Try '%s --help' for more information; a query word starting with - goes after --.\n",
+                    program);
+            goto done;
+        }
+    }
+    if (opt.modes > 1) {
+        rc = die("-l, -c and --timeline exclude each other: choose one");
+        goto done;
+    }
+    if (opt.since && opt.until && strcmp(opt.since_value, opt.until_value) > 0) {
+        rc = die("--since %s is after --until %s", opt.since, opt.until);
+        goto done;
+    }
+    if (opt.query_file && optind < argc) {
+        rc = die("give the query as arguments or with -f, not both");
+        goto done;
+    }
+    if (!opt.query_file && optind == argc) {
+        fprintf(stderr, "%s: no query given\n", program);
+        fprintf(stderr, "Usage: %s [OPTION]... QUERY...\n", program);
+        goto done;
+    }
+
+    if (opt.query_file) {
+        if (read_query_file(opt.query_file, &query) != 0)
+            goto done;
+    } else {
+        /* The words of a query may come as one argument or several. */
+        for (int i = optind; i < argc; i++)
+            if ((i > optind && ng_buf_append_byte(&query, ' ') != 0) || ng_buf_append_str(&query, argv[i]) != 0) {
+                rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+                goto done;
+            }
+    }
 
     if (!opt.db) {
         default_db = ng_default_db_path();
         if (!default_db) {
-            ng_buf_free(&query);
-            return die("no index given: use --db DIR or set NEWSGREP_DB");
+            rc = die("no index given: use --db DIR or set NEWSGREP_DB");
+            goto done;
         }
         opt.db = default_db;
     }
 
-    int rc;
+    /* A reader that stops reading ("| head -1") is no error: see output_failed. */
+    signal(SIGPIPE, SIG_IGN);
+
     ng_store_t *store = NULL;
     char *errmsg = NULL;
     ng_status_t st = ng_store_open(opt.db, NG_STORE_READ, &store, &errmsg);
@@ -219,10 +709,13 @@ int main(int argc, char **argv)
     else if (st != NG_STATUS_SUCCESS)
         rc = die("cannot open index %s: %s", opt.db, errmsg ? errmsg : ng_status_to_string(st));
     else
-        rc = search(store, &opt, ng_buf_str(&query));
+        rc = search(store, &opt, ng_buf_str(&query), query.len);
     free(errmsg);
     ng_store_close(store);
+done:
     ng_buf_free(&query);
     free(default_db);
+    free(opt.sources);
+    free(opt.langs);
     return rc;
 }

@@ -2,8 +2,10 @@
  * in newsgrep. Every exported function catches everything it may throw. */
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <new>
 #include <string>
 #include <vector>
@@ -25,6 +27,7 @@ struct ng_doc {
 
 struct ng_results {
     std::vector<std::string> data;
+    std::vector<std::string> ids; /* article ids */
     std::vector<ng_hit_t> hits;
     unsigned long estimate;
 };
@@ -395,23 +398,214 @@ void ng_search_opts_init(ng_search_opts_t *opts)
     opts->offset = 0;
     opts->limit = 10;
     opts->all_passages = 0;
+    opts->sort = NG_SORT_SCORE;
+    opts->ids_only = 0;
 }
 
 } /* extern "C" */
 
-static Xapian::Query build_query(const ng_qnode_t *node)
+/* --- queries: ng_qnode_t trees to Xapian::Query -------------------------- */
+
+/* Run FN, reopening the database and running it again when a writer
+ * committed meanwhile (DatabaseModifiedError). */
+template <typename Fn> static void with_reopen(ng_store_t *store, Fn fn)
 {
-    std::vector<Xapian::Query> kids;
-    kids.reserve(node->nkids);
-    for (size_t i = 0; i < node->nkids; i++)
-        kids.push_back(build_query(node->kids[i]));
-    switch (node->op) {
-    case NG_Q_TERM: return Xapian::Query(node->term);
-    case NG_Q_AND: return Xapian::Query(Xapian::Query::OP_AND, kids.begin(), kids.end());
-    case NG_Q_OR: return Xapian::Query(Xapian::Query::OP_OR, kids.begin(), kids.end());
-    case NG_Q_PHRASE: return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(), kids.size());
+    for (int attempt = 0;; attempt++) {
+        try {
+            fn();
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt == 3)
+                throw;
+            store->db->reopen();
+        }
     }
-    throw Xapian::InvalidArgumentError("unknown query node");
+}
+
+/* The terms NODE (a WILDCARD) stands for: those beginning with its prefix,
+ * and term2. Throws WildcardError past MAX. */
+static std::vector<std::string> wildcard_terms(const Xapian::Database &db, const ng_qnode_t *node, size_t max)
+{
+    std::vector<std::string> terms;
+    const std::string prefix(node->term);
+    for (Xapian::TermIterator t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+        if (terms.size() == max)
+            throw Xapian::WildcardError("matches more than " + std::to_string(max) + " terms of the index");
+        terms.push_back(*t);
+    }
+    if (node->term2) {
+        const std::string stem(node->term2);
+        if (stem.compare(0, prefix.size(), prefix) != 0 && db.term_exists(stem))
+            terms.push_back(stem);
+    }
+    return terms;
+}
+
+struct query_builder {
+    const Xapian::Database &db;
+
+    /* The leaves of a positional operand (term, wildcard): terms, or an OR of
+     * the terms a wildcard stands for; Xapian's NEAR and PHRASE take no other. */
+    Xapian::Query leaf(const ng_qnode_t *n) const
+    {
+        if (n->op == NG_Q_TERM)
+            return Xapian::Query(n->term);
+        const std::vector<std::string> terms = expansion(n);
+        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+
+    std::vector<std::string> expansion(const ng_qnode_t *n) const
+    {
+        if (!n->expanded)
+            return wildcard_terms(db, n, NG_QUERY_MAX_EXPANSION);
+        std::vector<std::string> terms;
+        for (size_t i = 0; i < n->nkids; i++)
+            terms.push_back(n->kids[i]->term);
+        return terms;
+    }
+
+    /* NEAR and ADJ over words, phrases, wildcards and ORs of words. A phrase
+     * operand lends its words to the window and must also occur as a phrase. */
+    Xapian::Query proximity(const ng_qnode_t *n) const
+    {
+        std::vector<Xapian::Query> leaves, phrases;
+        for (size_t i = 0; i < n->nkids; i++) {
+            const ng_qnode_t *k = n->kids[i];
+            if (k->op == NG_Q_PHRASE) {
+                for (size_t j = 0; j < k->nkids; j++)
+                    leaves.push_back(leaf(k->kids[j]));
+                phrases.push_back(build(k));
+            } else if (k->op == NG_Q_OR) {
+                std::vector<Xapian::Query> alternatives;
+                for (size_t j = 0; j < k->nkids; j++)
+                    alternatives.push_back(leaf(k->kids[j]));
+                leaves.push_back(Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()));
+            } else {
+                leaves.push_back(leaf(k));
+            }
+        }
+        Xapian::Query q(n->op == NG_Q_NEAR ? Xapian::Query::OP_NEAR : Xapian::Query::OP_PHRASE, leaves.begin(),
+                        leaves.end(), n->window);
+        for (const Xapian::Query &phrase : phrases)
+            q = Xapian::Query(Xapian::Query::OP_AND, q, phrase);
+        return q;
+    }
+
+    /* A term that only selects: it matches without adding to the score. */
+    static Xapian::Query weightless(const Xapian::Query &q)
+    {
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
+    }
+
+    Xapian::Query build(const ng_qnode_t *n) const
+    {
+        std::vector<Xapian::Query> kids;
+        switch (n->op) {
+        case NG_Q_TERM: return Xapian::Query(n->term);
+        case NG_Q_AND:
+        case NG_Q_OR:
+            if (n->nkids == 0) /* the identities: AND of nothing is everything */
+                return n->op == NG_Q_AND ? Xapian::Query::MatchAll : Xapian::Query::MatchNothing;
+            for (size_t i = 0; i < n->nkids; i++)
+                kids.push_back(build(n->kids[i]));
+            return Xapian::Query(n->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, kids.begin(),
+                                 kids.end());
+        case NG_Q_PHRASE:
+            for (size_t i = 0; i < n->nkids; i++)
+                kids.push_back(leaf(n->kids[i]));
+            return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(),
+                                 static_cast<Xapian::termcount>(kids.size()));
+        case NG_Q_AND_NOT:
+        case NG_Q_AND_MAYBE:
+        case NG_Q_FILTER:
+            if (n->nkids != 2)
+                break;
+            return Xapian::Query(n->op == NG_Q_AND_NOT     ? Xapian::Query::OP_AND_NOT
+                                 : n->op == NG_Q_AND_MAYBE ? Xapian::Query::OP_AND_MAYBE
+                                                           : Xapian::Query::OP_FILTER,
+                                 build(n->kids[0]), build(n->kids[1]));
+        case NG_Q_NEAR:
+        case NG_Q_ADJ: return proximity(n);
+        case NG_Q_WILDCARD: {
+            /* one term for BM25, as Xapian's own OP_WILDCARD does it */
+            std::vector<std::string> terms = expansion(n);
+            return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+        }
+        case NG_Q_BOOLEAN: return weightless(Xapian::Query(n->term));
+        case NG_Q_ID: {
+            const std::string id(n->term);
+            return weightless(Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(identity_term(NG_PREFIX_ARTICLE, id)),
+                                            Xapian::Query(identity_term(NG_PREFIX_PASSAGE, id))));
+        }
+        case NG_Q_VALUE_RANGE: {
+            const std::string lo(n->term ? n->term : ""), hi(n->term2 ? n->term2 : "");
+            if (lo.empty() && hi.empty())
+                return Xapian::Query::MatchAll;
+            if (hi.empty())
+                return Xapian::Query(Xapian::Query::OP_VALUE_GE, n->slot, lo);
+            if (lo.empty())
+                return Xapian::Query(Xapian::Query::OP_VALUE_LE, n->slot, hi);
+            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, n->slot, lo, hi);
+        }
+        }
+        throw Xapian::InvalidArgumentError("malformed query node");
+    }
+};
+
+static Xapian::Query build_query(const Xapian::Database &db, const ng_qnode_t *node)
+{
+    query_builder b{db};
+    return b.build(node);
+}
+
+/* A query's failure: a too broad wildcard is the query's fault. */
+static ng_status_t query_fail(ng_store_t *store)
+{
+    try {
+        throw;
+    } catch (const Xapian::WildcardError &e) {
+        store->errmsg = e.get_msg();
+        return NG_STATUS_BAD_QUERY;
+    } catch (...) {
+        return store_fail(store);
+    }
+}
+
+static void expand_node(const Xapian::Database &db, ng_qnode_t *node, size_t max, const ng_qnode_t **too_broad)
+{
+    if (node->op == NG_Q_WILDCARD && !node->expanded) {
+        std::vector<std::string> terms;
+        try {
+            terms = wildcard_terms(db, node, max);
+        } catch (const Xapian::WildcardError &) {
+            *too_broad = node;
+            throw;
+        }
+        for (const std::string &t : terms) {
+            ng_qnode_t *kid = ng_qnode_new_term(t.data(), t.size(), node->start, node->end);
+            if (!kid || ng_qnode_add(node, kid) != 0)
+                throw std::bad_alloc();
+        }
+        node->expanded = 1;
+    }
+    for (size_t i = 0; i < node->nkids; i++)
+        expand_node(db, node->kids[i], max, too_broad);
+}
+
+extern "C" ng_status_t ng_store_expand_wildcards(ng_store_t *store, ng_qnode_t *query, size_t max,
+                                                 const ng_qnode_t **too_broad)
+{
+    const ng_qnode_t *broad = NULL;
+    if (too_broad)
+        *too_broad = NULL;
+    try {
+        with_reopen(store, [&] { expand_node(*store->db, query, max, &broad); });
+        return NG_STATUS_SUCCESS;
+    } catch (...) {
+        if (too_broad)
+            *too_broad = broad;
+        return query_fail(store);
+    }
 }
 
 extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
@@ -421,45 +615,169 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
     ng_results_t *results = NULL;
     try {
         results = new ng_results;
-        const Xapian::Query xq = build_query(query);
-        /* A writer may commit while we read: reopen and run the match again. */
-        for (int attempt = 0;; attempt++) {
-            try {
-                Xapian::Enquire enquire(*store->db);
-                enquire.set_query(xq);
-                enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
-                if (!opts->all_passages)
-                    enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
-                Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(opts->offset),
-                                                     static_cast<Xapian::doccount>(opts->limit));
-                results->data.clear();
-                results->hits.clear();
-                results->estimate = mset.get_matches_estimated();
-                for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-                    results->data.push_back(it.get_document().get_data());
-                    ng_hit_t hit;
-                    hit.score = it.get_weight();
-                    hit.docid = *it;
-                    hit.data = NULL;
-                    hit.data_len = 0;
-                    results->hits.push_back(hit);
+        with_reopen(store, [&] {
+            const Xapian::Query xq = build_query(*store->db, query);
+            Xapian::Enquire enquire(*store->db);
+            enquire.set_query(xq);
+            enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+            const bool collapsed = !opts->all_passages;
+            if (collapsed)
+                enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
+            if (opts->sort == NG_SORT_DATE || opts->sort == NG_SORT_DATE_DESC)
+                enquire.set_sort_by_value_then_relevance(NG_SLOT_DATE, opts->sort == NG_SORT_DATE_DESC);
+            Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(opts->offset),
+                                                 static_cast<Xapian::doccount>(opts->limit));
+            results->data.clear();
+            results->ids.clear();
+            results->hits.clear();
+            results->estimate = mset.get_matches_estimated();
+            for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+                if (opts->ids_only) {
+                    results->data.emplace_back();
+                    results->ids.push_back(collapsed ? it.get_collapse_key()
+                                                     : it.get_document().get_value(NG_SLOT_ARTICLE));
+                } else {
+                    Xapian::Document doc = it.get_document();
+                    results->data.push_back(doc.get_data());
+                    results->ids.push_back(doc.get_value(NG_SLOT_ARTICLE));
                 }
-                break;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                if (attempt == 3)
-                    throw;
-                store->db->reopen();
+                ng_hit_t hit;
+                hit.score = it.get_weight();
+                hit.docid = *it;
+                hit.data = NULL;
+                hit.data_len = 0;
+                hit.article_id = NULL;
+                hit.article_id_len = 0;
+                results->hits.push_back(hit);
             }
-        }
-        /* Point the hits at their data only now that the vector stopped growing. */
+        });
+        /* Point the hits at their strings only now that the vectors stopped growing. */
         for (size_t i = 0; i < results->hits.size(); i++) {
-            results->hits[i].data = results->data[i].data();
-            results->hits[i].data_len = results->data[i].size();
+            if (!opts->ids_only) {
+                results->hits[i].data = results->data[i].data();
+                results->hits[i].data_len = results->data[i].size();
+            }
+            results->hits[i].article_id = results->ids[i].data();
+            results->hits[i].article_id_len = results->ids[i].size();
         }
         *out = results;
         return NG_STATUS_SUCCESS;
     } catch (...) {
         delete results;
+        return query_fail(store);
+    }
+}
+
+extern "C" ng_status_t ng_store_count(ng_store_t *store, const ng_qnode_t *query, unsigned long *passages,
+                                      unsigned long *articles)
+{
+    *passages = *articles = 0;
+    try {
+        with_reopen(store, [&] {
+            Xapian::Enquire enquire(*store->db);
+            enquire.set_query(build_query(*store->db, query));
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            Xapian::ValueCountMatchSpy spy(NG_SLOT_ARTICLE);
+            enquire.add_matchspy(&spy);
+            /* checking every document makes the spy see every match */
+            enquire.get_mset(0, 0, store->db->get_doccount());
+            unsigned long n = 0;
+            for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v)
+                n++;
+            *passages = spy.get_total();
+            *articles = n;
+        });
+        return NG_STATUS_SUCCESS;
+    } catch (...) {
+        return query_fail(store);
+    }
+}
+
+struct ng_timeline {
+    std::vector<std::pair<std::string, unsigned long>> periods;
+};
+
+extern "C" ng_status_t ng_store_timeline(ng_store_t *store, const ng_qnode_t *query, int all_passages, size_t digits,
+                                         ng_timeline_t **out)
+{
+    *out = NULL;
+    ng_timeline_t *timeline = NULL;
+    try {
+        timeline = new ng_timeline;
+        with_reopen(store, [&] {
+            std::map<std::string, unsigned long> counts;
+            const Xapian::doccount all = store->db->get_doccount();
+            Xapian::Enquire enquire(*store->db);
+            enquire.set_query(build_query(*store->db, query));
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            if (all_passages) {
+                /* the spy sees every matching passage; those without a date have no value */
+                Xapian::ValueCountMatchSpy spy(NG_SLOT_DATE);
+                enquire.add_matchspy(&spy);
+                enquire.get_mset(0, 0, all);
+                unsigned long dated = 0;
+                for (Xapian::TermIterator v = spy.values_begin(); v != spy.values_end(); ++v) {
+                    counts[(*v).substr(0, digits)] += v.get_termfreq();
+                    dated += v.get_termfreq();
+                }
+                if (spy.get_total() > dated)
+                    counts[""] += spy.get_total() - dated;
+            } else {
+                /* A match spy sees the passages before collapsing, so it
+                 * would count passages: count the collapsed hits instead. */
+                enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
+                enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+                Xapian::MSet mset = enquire.get_mset(0, all, all);
+                for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+                    counts[it.get_document().get_value(NG_SLOT_DATE).substr(0, digits)]++;
+            }
+            timeline->periods.assign(counts.begin(), counts.end());
+            /* the map sorts the undated ("") first; they go last */
+            if (!timeline->periods.empty() && timeline->periods.front().first.empty())
+                std::rotate(timeline->periods.begin(), timeline->periods.begin() + 1, timeline->periods.end());
+        });
+        *out = timeline;
+        return NG_STATUS_SUCCESS;
+    } catch (...) {
+        delete timeline;
+        return query_fail(store);
+    }
+}
+
+extern "C" size_t ng_timeline_size(const ng_timeline_t *timeline)
+{
+    return timeline->periods.size();
+}
+
+extern "C" const char *ng_timeline_get(const ng_timeline_t *timeline, size_t i, unsigned long *count)
+{
+    *count = timeline->periods[i].second;
+    return timeline->periods[i].first.c_str();
+}
+
+extern "C" void ng_timeline_destroy(ng_timeline_t *timeline)
+{
+    delete timeline;
+}
+
+extern "C" ng_status_t ng_store_get_passage(ng_store_t *store, const char *article_id, unsigned number, ng_buf_t *data)
+{
+    ng_buf_clear(data);
+    try {
+        const std::string term =
+            identity_term(NG_PREFIX_PASSAGE, std::string(article_id) + "#" + std::to_string(number));
+        bool found = false;
+        std::string record;
+        with_reopen(store, [&] {
+            Xapian::PostingIterator p = store->db->postlist_begin(term);
+            found = p != store->db->postlist_end(term);
+            if (found)
+                record = store->db->get_document(*p).get_data();
+        });
+        if (!found)
+            return NG_STATUS_END;
+        return ng_buf_append(data, record.data(), record.size()) == 0 ? NG_STATUS_SUCCESS : NG_STATUS_OUT_OF_MEMORY;
+    } catch (...) {
         return store_fail(store);
     }
 }

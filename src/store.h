@@ -69,26 +69,39 @@ unsigned long ng_store_term_freq(ng_store_t *store, const char *term); /* passag
 unsigned long ng_store_collection_freq(ng_store_t *store, const char *term);
 double ng_store_avg_length(ng_store_t *store);
 
+enum {
+    NG_SORT_SCORE,     /* best BM25 score first */
+    NG_SORT_DATE,      /* oldest first (undated first), then by score */
+    NG_SORT_DATE_DESC, /* newest first (undated last), then by score */
+};
+
 typedef struct ng_search_opts {
     double k1, b; /* BM25Weight parameters */
     double min_normlen;
     size_t offset;    /* hits to skip */
     size_t limit;     /* hits to return */
     int all_passages; /* 0: the best passage of each article only */
+    int sort;         /* NG_SORT_* */
+    int ids_only;     /* the hits need their article id only: no record is read */
 } ng_search_opts_t;
 
-/* k1 = 1.2, b = 0.75, min_normlen = 0.5, offset 0, limit 10, collapsed. */
+/* k1 = 1.2, b = 0.75, min_normlen = 0.5, offset 0, limit 10, collapsed,
+ * by score, with records. */
 void ng_search_opts_init(ng_search_opts_t *opts);
 
-/* Rank the passages matching QUERY by BM25. *OUT belongs to the caller. */
+/* Rank the passages matching QUERY by BM25. *OUT belongs to the caller.
+ * NG_STATUS_BAD_QUERY (with the message) when a wildcard that
+ * ng_store_expand_wildcards did not expand is too broad. */
 ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
                             ng_results_t **out);
 
 typedef struct ng_hit {
     double score;
     unsigned docid;
-    const char *data; /* the passage record (see record.h), owned by the results */
+    const char *data; /* the passage record (see record.h), owned by the results; NULL with ids_only */
     size_t data_len;
+    const char *article_id; /* owned by the results; not NUL-terminated */
+    size_t article_id_len;
 } ng_hit_t;
 
 size_t ng_results_count(const ng_results_t *results);
@@ -97,6 +110,36 @@ const ng_hit_t *ng_results_get(const ng_results_t *results, size_t i);
 /* Xapian's estimate of all matching passages (or articles, when collapsed). */
 unsigned long ng_results_estimate(const ng_results_t *results);
 void ng_results_destroy(ng_results_t *results);
+
+/* Give each NG_Q_WILDCARD node of QUERY its expansion as TERM kids: every
+ * term of the index that begins with its prefix, and its term2 when the
+ * index has that. NG_STATUS_BAD_QUERY when a node would expand to more than
+ * MAX terms: *TOO_BROAD (may be NULL) then points at it. Searching expands
+ * the wildcards left unexpanded by itself, with NG_QUERY_MAX_EXPANSION. */
+ng_status_t ng_store_expand_wildcards(ng_store_t *store, ng_qnode_t *query, size_t max, const ng_qnode_t **too_broad);
+
+/* The exact numbers of passages and of articles that match QUERY: every
+ * match is visited (a ValueCountMatchSpy on the article slot), so these are
+ * counts, never estimates, on one index and over remote shards alike. */
+ng_status_t ng_store_count(ng_store_t *store, const ng_qnode_t *query, unsigned long *passages,
+                           unsigned long *articles);
+
+/* Matches of QUERY per period, exactly: articles (their best passage), or
+ * passages when ALL_PASSAGES. A period is the first DIGITS (4: year, 6:
+ * month, 8: day) digits of the date value; a date known less precisely is
+ * its own period ("2019" in a timeline by month); "" holds the undated. */
+typedef struct ng_timeline ng_timeline_t;
+ng_status_t ng_store_timeline(ng_store_t *store, const ng_qnode_t *query, int all_passages, size_t digits,
+                              ng_timeline_t **out);
+size_t ng_timeline_size(const ng_timeline_t *timeline);
+/* Period I, oldest first and the undated ("") last; its count in *COUNT.
+ * The string belongs to the timeline. */
+const char *ng_timeline_get(const ng_timeline_t *timeline, size_t i, unsigned long *count);
+void ng_timeline_destroy(ng_timeline_t *timeline);
+
+/* The record of passage NUMBER (from 1) of ARTICLE_ID, into DATA (emptied
+ * first); NG_STATUS_END when the article has no such passage. */
+ng_status_t ng_store_get_passage(ng_store_t *store, const char *article_id, unsigned number, ng_buf_t *data);
 
 #ifdef __cplusplus
 }

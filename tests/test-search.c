@@ -1,0 +1,538 @@
+/* The query side of the store (src/store.h) on a small index made here:
+ * parsed queries as Xapian matches them (NEAR, ADJ, phrases, wildcards,
+ * fields, exclusions), filters on source, language and date, exact counts,
+ * timelines by article and by passage, neighbouring passages, sorting by
+ * date, and the errors of a too broad wildcard. */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "buf.h"
+#include "layout.h"
+#include "query.h"
+#include "record.h"
+#include "store.h"
+#include "tap.h"
+
+static char scratch[4096];
+static ng_analyzer_t *an;
+static ng_store_t *store;
+
+static void bail(const char *what)
+{
+    printf("Bail out! %s\n", what);
+    exit(1);
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+typedef struct article {
+    const char *id, *date, *source, *lang, *title;
+    const char *passages[4];
+} article_t;
+
+/* Positions are given as the indexer gives them: from 1, word by word. */
+static const article_t articles[] = {
+    {"a1",
+     "2019-01-05",
+     "Wikinews",
+     "en",
+     "Troops leave Iraq",
+     {"the troop withdrawal from iraq began", "syria was not mentioned at all", "the withdrawal was slow"}},
+    {"a2", "2019-01-20", "The Day Book", "", "Iraq news", {"iraq troop withdrawal", "withdrawn forces"}},
+    {"a3", "2019-03", "Wikinews", "en", "March story", {"troop in iraq withdrawal syria"}},
+    {"a4", "2020", "Other", "fr", "Year only", {"syria troop x x x x x x withdrawal"}},
+    {"a5", "", "", "", "Undated", {"iraq iraq iraq"}},
+};
+
+typedef struct adder {
+    ng_doc_t *doc;
+    ng_buf_t term;
+    int title;
+} adder_t;
+
+static int add_token(void *ctx, const ng_token_t *tok)
+{
+    adder_t *a = ctx;
+    if (a->title) {
+        ng_buf_clear(&a->term);
+        ng_buf_append_str(&a->term, NG_PREFIX_TITLE);
+        ng_buf_append(&a->term, tok->term, tok->term_len);
+        return ng_doc_add_term(a->doc, a->term.data, a->term.len) != NG_STATUS_SUCCESS;
+    }
+    return ng_doc_add_posting(a->doc, tok->term, tok->term_len, tok->pos + 1) != NG_STATUS_SUCCESS;
+}
+
+static void put_article(const article_t *art)
+{
+    ng_doc_t *docs[4];
+    size_t n = 0;
+    ng_buf_t data = NG_BUF_INIT;
+    adder_t a = {NULL, NG_BUF_INIT, 0};
+    for (; n < 4 && art->passages[n]; n++) {
+        const char *text = art->passages[n];
+        if (ng_doc_new(&docs[n]) != NG_STATUS_SUCCESS)
+            bail("ng_doc_new");
+        a.doc = docs[n];
+        a.title = 0;
+        if (ng_analyzer_run(an, text, strlen(text), 0, NULL, add_token, &a) != 0)
+            bail("analyse");
+        a.title = 1;
+        if (ng_analyzer_run(an, art->title, strlen(art->title), 0, NULL, add_token, &a) != 0)
+            bail("analyse title");
+        if (ng_layout_filter_term(&a.term, NG_PREFIX_SOURCE, art->source) == 0)
+            ng_doc_add_boolean(docs[n], a.term.data, a.term.len);
+        if (ng_layout_filter_term(&a.term, NG_PREFIX_LANG, art->lang) == 0)
+            ng_doc_add_boolean(docs[n], a.term.data, a.term.len);
+        char date[9];
+        size_t date_len = ng_layout_date_value(art->date, date);
+        if (date_len)
+            ng_doc_set_value(docs[n], NG_SLOT_DATE, date, date_len);
+        ng_record_t rec;
+        memset(&rec, 0, sizeof rec);
+#define FIELD(f, s) (rec.f.ptr = (s), rec.f.len = strlen(s))
+        FIELD(article_id, art->id);
+        FIELD(title, art->title);
+        FIELD(date, art->date);
+        FIELD(source, art->source);
+        FIELD(language, art->lang);
+        FIELD(text, text);
+#undef FIELD
+        rec.passage = (unsigned)(n + 1);
+        ng_buf_clear(&data);
+        if (ng_record_encode(&rec, &data) != 0 || ng_doc_set_data(docs[n], data.data, data.len) != NG_STATUS_SUCCESS)
+            bail("record");
+    }
+    if (ng_store_replace_article(store, art->id, docs, n, NULL) != NG_STATUS_SUCCESS)
+        bail(ng_store_errmsg(store));
+    for (size_t i = 0; i < n; i++)
+        ng_doc_destroy(docs[i]);
+    ng_buf_free(&data);
+    ng_buf_free(&a.term);
+}
+
+/* An article of 1001 distinct words zz0000 ... zz1000, for zz* */
+static void put_many_terms(void)
+{
+    ng_doc_t *doc;
+    ng_buf_t data = NG_BUF_INIT;
+    ng_record_t rec;
+    if (ng_doc_new(&doc) != NG_STATUS_SUCCESS)
+        bail("ng_doc_new");
+    for (unsigned i = 0; i <= 1000; i++) {
+        char word[16];
+        snprintf(word, sizeof word, "zz%04u", i);
+        ng_doc_add_posting(doc, word, strlen(word), i + 1);
+    }
+    memset(&rec, 0, sizeof rec);
+    rec.article_id.ptr = "many";
+    rec.article_id.len = 4;
+    rec.passage = 1;
+    rec.text.ptr = "zz";
+    rec.text.len = 2;
+    if (ng_record_encode(&rec, &data) != 0 || ng_doc_set_data(doc, data.data, data.len) != NG_STATUS_SUCCESS)
+        bail("record");
+    if (ng_store_replace_article(store, "many", &doc, 1, NULL) != NG_STATUS_SUCCESS)
+        bail(ng_store_errmsg(store));
+    ng_doc_destroy(doc);
+    ng_buf_free(&data);
+}
+
+static ng_qnode_t *parse(const char *text, unsigned flags)
+{
+    ng_qnode_t *q = NULL;
+    ng_query_error_t err;
+    if (ng_query_parse(an, text, strlen(text), flags, &q, &err) != NG_STATUS_SUCCESS) {
+        printf("# cannot parse '%s': column %zu: %s\n", text, err.column, err.message);
+        return NULL;
+    }
+    return q;
+}
+
+static int compare(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The hits of QUERY as "id#n" words, sorted (SORTED) or in rank order. */
+static void hits_of(ng_qnode_t *query, int all_passages, int sort, int sorted, ng_buf_t *out)
+{
+    ng_search_opts_t opts;
+    ng_results_t *res = NULL;
+    ng_buf_clear(out);
+    ng_search_opts_init(&opts);
+    opts.all_passages = all_passages;
+    opts.sort = sort;
+    opts.limit = 100;
+    ng_status_t st = query ? ng_store_search(store, query, &opts, &res) : NG_STATUS_BAD_QUERY;
+    if (st != NG_STATUS_SUCCESS) {
+        ng_buf_append_str(out, "(search failed: ");
+        ng_buf_append_str(out, query ? ng_store_errmsg(store) : "no query");
+        ng_buf_append_str(out, ")");
+        return;
+    }
+    char *names[100];
+    size_t n = ng_results_count(res);
+    for (size_t i = 0; i < n; i++) {
+        const ng_hit_t *hit = ng_results_get(res, i);
+        ng_record_t rec;
+        char name[64];
+        if (ng_record_decode(hit->data, hit->data_len, &rec) != 0)
+            snprintf(name, sizeof name, "(bad record)");
+        else
+            snprintf(name, sizeof name, "%.*s#%u", (int)rec.article_id.len, rec.article_id.ptr, rec.passage);
+        names[i] = strdup(name);
+    }
+    if (sorted)
+        qsort(names, n, sizeof names[0], compare);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ng_buf_append_byte(out, ' ');
+        ng_buf_append_str(out, names[i]);
+        free(names[i]);
+    }
+    ng_results_destroy(res);
+}
+
+static void matches(const char *text, unsigned flags, int all_passages, const char *want, const char *what)
+{
+    ng_buf_t b = NG_BUF_INIT;
+    ng_qnode_t *q = parse(text, flags);
+    hits_of(q, all_passages, NG_SORT_SCORE, 1, &b);
+    is_str(ng_buf_str(&b), want, "%s: %s", text, what);
+    ng_qnode_free(q);
+    ng_buf_free(&b);
+}
+
+static void test_matching(void)
+{
+    matches("troop NEAR/1 withdrawal", 0, 1, "a1#1 a2#1", "NEAR/1: next to each other");
+    matches("withdrawal NEAR/1 troop", 0, 1, "a1#1 a2#1", "in either order");
+    matches("troop NEAR/3 withdrawal", 0, 1, "a1#1 a2#1 a3#1", "NEAR/3: at most 3 positions apart");
+    matches("troop NEAR/7 withdrawal", 0, 1, "a1#1 a2#1 a3#1 a4#1", "NEAR/7 reaches a4");
+    matches("troop NEAR withdrawal", 0, 1, "a1#1 a2#1 a3#1 a4#1", "NEAR is NEAR/10");
+    matches("withdrawal ADJ/3 troop", 0, 1, "", "ADJ keeps the order");
+    matches("troop ADJ/3 withdrawal", 0, 1, "a1#1 a2#1 a3#1", "ADJ/3 in order");
+    matches("\"troop withdrawal\" NEAR/2 iraq", 0, 1, "a1#1 a2#1", "a phrase near a word");
+    matches("\"troop withdrawal\" NEAR/1 iraq", 0, 1, "a2#1", "a phrase next to a word");
+    matches("iraq ADJ/1 \"troop withdrawal\"", 0, 1, "a2#1", "a word just before a phrase");
+    matches("(iraq OR syria) NEAR/1 troop", 0, 1, "a2#1 a4#1", "alternatives near a word");
+    matches("withdr*", 0, 1, "a1#1 a1#3 a2#1 a2#2 a3#1 a4#1", "a wildcard");
+    matches("withdrawal*", 0, 1, "a1#1 a1#3 a2#1 a3#1 a4#1", "a prefix past its stem: the stem, not withdrawn");
+    matches("withdr* NEAR/1 troop", 0, 1, "a1#1 a2#1", "a wildcard near a word");
+    matches("\"troop withdr*\"", 0, 1, "a1#1 a2#1", "a wildcard in a phrase");
+    matches("nothing*", 0, 1, "", "a wildcard that expands to nothing");
+    matches("nothing* NEAR troop", 0, 1, "", "and near a word");
+    matches("iraq -syria", 0, 1, "a1#1 a2#1 a5#1", "an exclusion");
+    matches("iraq NOT (syria OR began)", 0, 1, "a2#1 a5#1", "an excluded group");
+    matches("title:iraq", 0, 0, "a1#1 a2#1", "title terms");
+    matches("title:\"iraq news\"", 0, 0, "a2#1", "title words, all of them");
+    matches("title:troop*", 0, 0, "a1#1", "a title wildcard");
+    matches("source:wikinews", 0, 0, "a1#1 a3#1", "a source");
+    matches("source:\"The  day book\"", 0, 1, "a2#1 a2#2", "a source of several words");
+    matches("withdrawal -source:wikinews", 0, 1, "a2#1 a4#1", "an excluded source");
+    matches("id:a2", 0, 1, "a2#1 a2#2", "an article id");
+    matches("id:a2#2", 0, 1, "a2#2", "a passage id");
+    matches("id:a9", 0, 1, "", "an unknown id");
+    matches("the", 0, 0, "a1#1", "collapsed: one passage per article");
+    matches("troop withdrawal +syria", NG_QUERY_ANY, 1, "a1#2 a3#1 a4#1", "+word is required under --any");
+
+    /* a boolean term adds no weight: the ranking is that of the words */
+    ng_search_opts_t opts;
+    ng_search_opts_init(&opts);
+    ng_results_t *r1 = NULL, *r2 = NULL;
+    ng_qnode_t *q1 = parse("troop", 0), *q2 = parse("troop source:wikinews", 0);
+    ng_store_search(store, q1, &opts, &r1);
+    ng_store_search(store, q2, &opts, &r2);
+    ok(r1 && r2 && ng_results_count(r2) == 2 && ng_results_count(r1) == 4, "troop: 4 articles, 2 of wikinews");
+    for (size_t j = 0; r1 && r2 && j < ng_results_count(r2); j++) {
+        double want = -1;
+        for (size_t i = 0; i < ng_results_count(r1); i++)
+            if (ng_results_get(r1, i)->docid == ng_results_get(r2, j)->docid)
+                want = ng_results_get(r1, i)->score;
+        ok(want > 0 && want == ng_results_get(r2, j)->score, "source: leaves the score of hit %zu as it is (%.6f)", j,
+           want);
+    }
+    ng_results_destroy(r1);
+    ng_results_destroy(r2);
+    ng_qnode_free(q1);
+    ng_qnode_free(q2);
+}
+
+/* QUERY restricted to dates SINCE..UNTIL (NULL: open) and the filter terms. */
+static ng_qnode_t *filtered(const char *text, const char *since, const char *until, const char *term)
+{
+    ng_qnode_t *q = parse(text, 0), *filter = ng_qnode_new(NG_Q_AND, 0, 0);
+    if (!since && !until && !term) { /* an empty AND matches everything */
+        ng_qnode_free(filter);
+        filter = ng_qnode_new(NG_Q_AND, 0, 0);
+    }
+    char lo[9] = "", hi[9] = "";
+    if (since && ng_query_date_bound(since, 0, lo) != 0)
+        bail("bad since");
+    if (until && ng_query_date_bound(until, 1, hi) != 0)
+        bail("bad until");
+    if (since || until) {
+        ng_qnode_t *range = ng_qnode_new_strings(NG_Q_VALUE_RANGE, lo, hi, 0, 0);
+        range->slot = NG_SLOT_DATE;
+        ng_qnode_add(filter, range);
+    }
+    if (term)
+        ng_qnode_add(filter, ng_qnode_new_strings(NG_Q_BOOLEAN, term, NULL, 0, 0));
+    return ng_qnode_pair(NG_Q_FILTER, q, filter);
+}
+
+static void filter_is(const char *text, const char *since, const char *until, const char *term, const char *want,
+                      const char *what)
+{
+    ng_buf_t b = NG_BUF_INIT;
+    ng_qnode_t *q = filtered(text, since, until, term);
+    hits_of(q, 0, NG_SORT_SCORE, 1, &b);
+    is_str(ng_buf_str(&b), want, "%s --since %s --until %s %s: %s", text, since ? since : "-", until ? until : "-",
+           term ? term : "", what);
+    ng_qnode_free(q);
+    ng_buf_free(&b);
+}
+
+static void test_filters(void)
+{
+    filter_is("troop OR iraq", NULL, NULL, NULL, "a1#1 a2#1 a3#1 a4#1 a5#1", "no filter: every article");
+    filter_is("troop OR iraq", "2019-01-10", NULL, NULL, "a2#1 a3#1 a4#1", "since a day: the undated are out");
+    filter_is("troop OR iraq", NULL, "2019-01", NULL, "a1#1 a2#1", "until a month: its whole");
+    filter_is("troop OR iraq", "2019-03", "2019-03", NULL, "a3#1", "a month-only date within its month");
+    filter_is("troop OR iraq", "2019-03-02", "2019-12-31", NULL, "", "a month-only date is its first day");
+    filter_is("troop OR iraq", "2020", NULL, NULL, "a4#1", "a year");
+    filter_is("troop OR iraq", "2019-02", "2020-01-01", NULL, "a3#1 a4#1", "a year-only date is its January 1");
+    filter_is("troop OR iraq", NULL, NULL, "XLANGen", "a1#1 a3#1", "a language");
+    filter_is("troop OR iraq", "2019-02", NULL, "XLANGen", "a3#1", "a language and a date");
+    filter_is("syria", NULL, NULL, "XSRCother", "a4#1", "a source");
+}
+
+static void test_counts(void)
+{
+    static const struct {
+        const char *text;
+        unsigned long passages, articles;
+    } cases[] = {
+        {"troop", 4, 4}, {"withdr*", 6, 4}, {"the", 2, 1}, {"iraq OR syria", 6, 5}, {"zzyzzyva", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned long p = 99, a = 99;
+        ng_qnode_t *q = parse(cases[i].text, 0);
+        ng_status_t st = ng_store_count(store, q, &p, &a);
+        ok(st == NG_STATUS_SUCCESS && p == cases[i].passages && a == cases[i].articles,
+           "count %s: %lu passages in %lu articles (got %lu, %lu)", cases[i].text, cases[i].passages, cases[i].articles,
+           p, a);
+        ng_qnode_free(q);
+    }
+    unsigned long p = 0, a = 0;
+    ng_qnode_t *q = filtered("withdr*", "2019-02", NULL, NULL);
+    ok(ng_store_count(store, q, &p, &a) == NG_STATUS_SUCCESS && p == 2 && a == 2, "count with a date filter: 2, 2");
+    ng_qnode_free(q);
+}
+
+static void timeline_is(const char *text, int all_passages, size_t digits, const char *want)
+{
+    ng_timeline_t *tl = NULL;
+    ng_buf_t b = NG_BUF_INIT;
+    ng_qnode_t *q = parse(text, 0);
+    if (ng_store_timeline(store, q, all_passages, digits, &tl) != NG_STATUS_SUCCESS) {
+        ng_buf_append_str(&b, "(failed)");
+    } else {
+        for (size_t i = 0; i < ng_timeline_size(tl); i++) {
+            unsigned long n;
+            const char *period = ng_timeline_get(tl, i, &n);
+            char item[64];
+            snprintf(item, sizeof item, "%s%s=%lu", i ? " " : "", *period ? period : "undated", n);
+            ng_buf_append_str(&b, item);
+        }
+    }
+    is_str(ng_buf_str(&b), want, "timeline of %s by %zu digits, %s", text, digits,
+           all_passages ? "passages" : "articles");
+    ng_timeline_destroy(tl);
+    ng_qnode_free(q);
+    ng_buf_free(&b);
+}
+
+static void test_timelines(void)
+{
+    timeline_is("withdr*", 0, 6, "201901=2 201903=1 2020=1");
+    timeline_is("withdr*", 1, 6, "201901=4 201903=1 2020=1");
+    timeline_is("withdr*", 0, 4, "2019=3 2020=1");
+    timeline_is("withdr*", 0, 8, "20190105=1 20190120=1 201903=1 2020=1");
+    timeline_is("iraq", 0, 4, "2019=3 undated=1");
+    timeline_is("iraq", 1, 4, "2019=3 undated=1");
+    timeline_is("zzyzzyva", 0, 6, "");
+}
+
+static void test_passages(void)
+{
+    ng_buf_t b = NG_BUF_INIT;
+    ng_record_t rec;
+    is_num(ng_store_get_passage(store, "a1", 2, &b), NG_STATUS_SUCCESS, "passage 2 of a1");
+    ok(ng_record_decode(b.data, b.len, &rec) == 0 && rec.passage == 2 && rec.text.len == 30 &&
+           memcmp(rec.text.ptr, "syria was not mentioned at all", 30) == 0,
+       "is its second passage");
+    is_num(ng_store_get_passage(store, "a1", 4, &b), NG_STATUS_END, "a1 has no passage 4");
+    is_num(b.len, 0, "and the buffer is empty");
+    is_num(ng_store_get_passage(store, "a1", 0, &b), NG_STATUS_END, "nor a passage 0");
+    is_num(ng_store_get_passage(store, "nowhere", 1, &b), NG_STATUS_END, "an unknown article has none");
+    ng_buf_free(&b);
+}
+
+static void test_sorting(void)
+{
+    ng_buf_t b = NG_BUF_INIT;
+    ng_qnode_t *q = parse("troop OR iraq", 0);
+    hits_of(q, 0, NG_SORT_DATE, 0, &b);
+    is_str(ng_buf_str(&b), "a5#1 a1#1 a2#1 a3#1 a4#1", "--sort=date: oldest first, undated first");
+    hits_of(q, 0, NG_SORT_DATE_DESC, 0, &b);
+    is_str(ng_buf_str(&b), "a4#1 a3#1 a2#1 a1#1 a5#1", "--sort=-date: newest first, undated last");
+    ng_qnode_free(q);
+    ng_buf_free(&b);
+
+    ng_search_opts_t opts;
+    ng_results_t *res = NULL;
+    ng_search_opts_init(&opts);
+    opts.ids_only = 1;
+    q = parse("withdr*", 0);
+    ok(ng_store_search(store, q, &opts, &res) == NG_STATUS_SUCCESS && ng_results_count(res) == 4,
+       "ids_only: one hit per article");
+    int fine = res != NULL;
+    for (size_t i = 0; res && i < ng_results_count(res); i++) {
+        const ng_hit_t *h = ng_results_get(res, i);
+        fine &= h->data == NULL && h->article_id_len == 2 && h->article_id[0] == 'a';
+    }
+    ok(fine, "with article ids and no records");
+    ng_results_destroy(res);
+    ng_qnode_free(q);
+}
+
+static void test_wildcard_errors(void)
+{
+    ng_qnode_t *q = parse("troop withdr*", 0);
+    const ng_qnode_t *broad = NULL;
+    is_num(ng_store_expand_wildcards(store, q, 1, &broad), NG_STATUS_BAD_QUERY, "withdr* is more than 1 term");
+    ok(broad && broad->op == NG_Q_WILDCARD && broad->start == 6 && broad->end == 13, "the node is given back");
+    ok(strstr(ng_store_errmsg(store), "more than 1 term") != NULL, "with a message (%s)", ng_store_errmsg(store));
+    is_num(ng_store_expand_wildcards(store, q, 2, &broad), NG_STATUS_SUCCESS, "but not more than 2");
+    ok(!broad && q->kids[1]->expanded && q->kids[1]->nkids == 2 && strcmp(q->kids[1]->kids[0]->term, "withdraw") == 0 &&
+           strcmp(q->kids[1]->kids[1]->term, "withdrawn") == 0,
+       "its expansion: withdraw, withdrawn");
+    ng_qnode_free(q);
+
+    q = parse("withdrawal*", 0);
+    ng_store_expand_wildcards(store, q, 10, NULL);
+    ok(q->expanded && q->nkids == 1 && strcmp(q->kids[0]->term, "withdraw") == 0, "withdrawal* expands to its stem");
+    ng_qnode_free(q);
+
+    /* searching expands by itself, up to NG_QUERY_MAX_EXPANSION */
+    ng_buf_t b = NG_BUF_INIT;
+    q = parse("zz000*", 0);
+    hits_of(q, 0, NG_SORT_SCORE, 1, &b);
+    is_str(ng_buf_str(&b), "many#1", "zz000* (10 terms) finds its article");
+    ng_qnode_free(q);
+    q = parse("zz*", 0);
+    ng_results_t *res = NULL;
+    ng_search_opts_t opts;
+    ng_search_opts_init(&opts);
+    is_num(ng_store_search(store, q, &opts, &res), NG_STATUS_BAD_QUERY, "zz* (1001 terms) is too broad to search");
+    ok(res == NULL && strstr(ng_store_errmsg(store), "more than 1000") != NULL, "with a message (%s)",
+       ng_store_errmsg(store));
+    unsigned long p, a;
+    is_num(ng_store_count(store, q, &p, &a), NG_STATUS_BAD_QUERY, "to count");
+    ng_timeline_t *tl = NULL;
+    is_num(ng_store_timeline(store, q, 0, 6, &tl), NG_STATUS_BAD_QUERY, "and for a timeline");
+    ng_qnode_free(q);
+    q = parse("zz* NEAR troop", 0);
+    is_num(ng_store_search(store, q, &opts, &res), NG_STATUS_BAD_QUERY, "also near a word");
+    ng_qnode_free(q);
+    ng_buf_free(&b);
+}
+
+/* Every shape of tree the parser makes is one Xapian runs. */
+static void test_every_shape(void)
+{
+    static const char *const queries[] = {
+        "coalition withdrawal",
+        "\"troop withdrawal\" NEAR/5 Iraq -Syria",
+        "+Iraq troops -Syria",
+        "(Iraq OR Syria) AND (troops OR soldiers)",
+        "Iraq NOT (Syria OR Iran) troops",
+        "a NEAR/2 b NEAR/4 c",
+        "(Iraq OR Syria) NEAR/3 troops",
+        "(withdr* OR syria) ADJ/3 troops",
+        "\"the withdr*\" NEAR iraq",
+        "al-Sudani ADJ/2 coalition",
+        "\"a b\" NEAR \"c d\" NEAR e*",
+        "title:\"US military\" title:withdraw* source:x id:a1",
+        "+source:wikinews -id:a2 troop",
+        "((((iraq))))",
+        "(a -b) OR (c NOT d) OR e*",
+    };
+    for (size_t any = 0; any < 2; any++) {
+        for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+            ng_qnode_t *q = parse(queries[i], any ? NG_QUERY_ANY : 0);
+            ng_search_opts_t opts;
+            ng_results_t *res = NULL;
+            unsigned long p, a;
+            ng_timeline_t *tl = NULL;
+            ng_search_opts_init(&opts);
+            ng_status_t st = q ? ng_store_search(store, q, &opts, &res) : NG_STATUS_BAD_QUERY;
+            ng_status_t st2 = q ? ng_store_count(store, q, &p, &a) : NG_STATUS_BAD_QUERY;
+            ng_status_t st3 = q ? ng_store_timeline(store, q, 0, 6, &tl) : NG_STATUS_BAD_QUERY;
+            ok(st == NG_STATUS_SUCCESS && st2 == NG_STATUS_SUCCESS && st3 == NG_STATUS_SUCCESS,
+               "%s%s: Xapian takes it (%s)", any ? "--any " : "", queries[i],
+               st == NG_STATUS_SUCCESS ? "" : ng_store_errmsg(store));
+            ng_results_destroy(res);
+            ng_timeline_destroy(tl);
+            ng_qnode_free(q);
+        }
+    }
+}
+
+int main(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char path[4200];
+    snprintf(scratch, sizeof scratch, "%s/test-search.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(scratch))
+        bail("cannot create a scratch folder");
+    snprintf(path, sizeof path, "%s/index.db", scratch);
+    if (ng_analyzer_new("english", &an) != NG_STATUS_SUCCESS)
+        bail("no analyzer");
+    if (ng_store_open(path, NG_STORE_WRITE, &store, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot create the index");
+    for (size_t i = 0; i < sizeof articles / sizeof articles[0]; i++)
+        put_article(&articles[i]);
+    put_many_terms();
+    if (ng_store_commit(store) != NG_STATUS_SUCCESS)
+        bail("commit");
+    ng_store_close(store);
+    if (ng_store_open(path, NG_STORE_READ, &store, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open the index");
+
+    test_matching();
+    test_filters();
+    test_counts();
+    test_timelines();
+    test_passages();
+    test_sorting();
+    test_wildcard_errors();
+    test_every_shape();
+
+    ng_store_close(store);
+    ng_analyzer_destroy(an);
+    nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return tap_done();
+}
