@@ -1,0 +1,113 @@
+/* The in-process side of the query benchmark: newsgrep's library answering the
+ * benchmark queries (mode TAB query) on an open index, top 10 with records. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyzer.h"
+#include "buf.h"
+#include "layout.h"
+#include "query.h"
+#include "record.h"
+#include "store.h"
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Parse, match and fetch the top 10 with their records; the number of hits,
+ * or -1 on an error. */
+static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, const char *words)
+{
+    ng_buf_t text = NG_BUF_INIT;
+    if (strcmp(mode, "phrase") == 0) {
+        ng_buf_append_byte(&text, '"');
+        ng_buf_append_str(&text, words);
+        ng_buf_append_byte(&text, '"');
+    } else {
+        ng_buf_append_str(&text, words);
+    }
+    ng_qnode_t *q = NULL;
+    ng_query_error_t err;
+    ng_results_t *res = NULL;
+    long hits = -1;
+    if (ng_query_parse(an, ng_buf_str(&text), text.len, strcmp(mode, "or") == 0 ? NG_QUERY_ANY : 0, &q, &err) ==
+        NG_STATUS_SUCCESS) {
+        ng_search_opts_t opts;
+        ng_search_opts_init(&opts);
+        if (ng_store_search(store, q, &opts, &res) == NG_STATUS_SUCCESS) {
+            hits = (long)ng_results_count(res);
+            for (size_t i = 0; i < ng_results_count(res); i++) {
+                const ng_hit_t *hit = ng_results_get(res, i);
+                ng_record_t rec;
+                if (ng_record_decode(hit->data, hit->data_len, &rec) != 0)
+                    hits = -1;
+            }
+        }
+    }
+    ng_results_destroy(res);
+    ng_qnode_free(q);
+    ng_buf_free(&text);
+    return hits;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: ng-query INDEX QUERIES RUNS\n");
+        return 2;
+    }
+    int runs = atoi(argv[3]);
+    ng_store_t *store;
+    char *errmsg = NULL;
+    if (ng_store_open(argv[1], NG_STORE_READ, &store, &errmsg) != NG_STATUS_SUCCESS) {
+        fprintf(stderr, "ng-query: %s\n", errmsg ? errmsg : "cannot open the index");
+        return 2;
+    }
+    char *language = NULL;
+    ng_analyzer_t *an = NULL;
+    if (ng_store_get_metadata(store, NG_META_LANGUAGE, &language) != NG_STATUS_SUCCESS ||
+        ng_analyzer_new(*language ? language : NULL, &an) != NG_STATUS_SUCCESS) {
+        fprintf(stderr, "ng-query: cannot set up the analyzer\n");
+        return 2;
+    }
+    FILE *fp = fopen(argv[2], "r");
+    if (!fp) {
+        perror(argv[2]);
+        return 2;
+    }
+    char line[4096];
+    double *times = calloc((size_t)(runs > 0 ? runs : 1), sizeof *times);
+    while (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = '\0';
+        long hits = run_query(store, an, line, tab + 1); /* warm-up */
+        for (int r = 0; r < runs; r++) {
+            double t = now_ms();
+            run_query(store, an, line, tab + 1);
+            times[r] = now_ms() - t;
+        }
+        qsort(times, (size_t)runs, sizeof *times, compare_double);
+        printf("inproc\t%s\t%s\t%.3f\t%ld\n", line, tab + 1, times[runs / 2], hits);
+    }
+    fclose(fp);
+    free(times);
+    free(language);
+    ng_analyzer_destroy(an);
+    ng_store_close(store);
+    free(errmsg);
+    return 0;
+}
