@@ -62,6 +62,10 @@ static void usage(FILE *fp)
             "  -c, --count             print the numbers of matching passages and articles\n"
             "      --timeline[=UNIT]   matching articles per month (or year, day), as a bar chart\n"
             "      --json              JSON Lines: one object per hit (or id, count, period)\n"
+            "Ranking and evaluation:\n"
+            "      --bm25=K1,B[,MIN]   BM25 parameters (default 1.2,0.75,0.5)\n"
+            "      --trec-run=TAG      rank each topic of --topics, print a TREC run tagged TAG\n"
+            "      --topics=FILE       topics: TREC <top> format, or one ID<TAB>TEXT per line\n"
             "      --color[=WHEN]      highlight matches: auto (default), always or never\n"
             "  -h, --help              print this help and exit\n"
             "  -V, --version           print the version and exit\n"
@@ -83,7 +87,7 @@ static int die(const char *fmt, ...)
     return EXIT_TROUBLE;
 }
 
-typedef enum mode { MODE_HITS, MODE_LIST, MODE_COUNT, MODE_TIMELINE } mode_t_;
+typedef enum mode { MODE_HITS, MODE_LIST, MODE_COUNT, MODE_TIMELINE, MODE_TREC } mode_t_;
 
 typedef struct options {
     const char *db;
@@ -108,6 +112,9 @@ typedef struct options {
     size_t nlangs;
     const char *query_file;
     ng_color_mode_t color;
+    double k1, b, min_normlen;
+    const char *trec_tag;
+    const char *topics;
 } options_t;
 
 static int parse_count(const char *arg, unsigned long *out)
@@ -120,6 +127,31 @@ static int parse_count(const char *arg, unsigned long *out)
     if (*end || errno || v > UINT_MAX)
         return -1;
     *out = v;
+    return 0;
+}
+
+/* --bm25=K1,B[,MIN_NORMLEN] into OPT. */
+static int parse_bm25(const char *arg, options_t *opt)
+{
+    double v[3] = {0, 0, opt->min_normlen};
+    const char *p = arg;
+    int n = 0;
+    for (; n < 3; n++) {
+        char *end;
+        errno = 0;
+        v[n] = strtod(p, &end);
+        if (end == p || errno || v[n] != v[n])
+            return -1;
+        p = end;
+        if (*p != ',')
+            break;
+        p++;
+    }
+    if (*p || n < 1 || v[0] < 0 || v[0] > 1000 || v[1] < 0 || v[1] > 1 || v[2] < 0 || v[2] > 1000)
+        return -1;
+    opt->k1 = v[0];
+    opt->b = v[1];
+    opt->min_normlen = v[2];
     return 0;
 }
 
@@ -304,6 +336,9 @@ static int print_hits(ng_store_t *store, const options_t *opt, ng_analyzer_t *an
     neighbours_t nb = {NULL, NULL, 0, 0, 0};
     int rc = EXIT_MATCH;
     ng_search_opts_init(&so);
+    so.k1 = opt->k1;
+    so.b = opt->b;
+    so.min_normlen = opt->min_normlen;
     so.offset = opt->offset;
     so.all_passages = opt->all_passages;
     so.sort = opt->sort;
@@ -398,31 +433,246 @@ static int print_timeline(ng_store_t *store, const options_t *opt, const ng_qnod
     return rc;
 }
 
+/* The analyzer of the index's language; with --stopwords, check the language
+ * has a list. Returns EXIT_MATCH, or an error status after a message. */
+static int index_analyzer(ng_store_t *store, const options_t *opt, ng_analyzer_t **analyzer)
+{
+    char *language = NULL;
+    int rc = EXIT_TROUBLE;
+    *analyzer = NULL;
+    if (ng_store_get_metadata(store, NG_META_LANGUAGE, &language) != NG_STATUS_SUCCESS)
+        return die("cannot read index %s: %s", opt->db, ng_store_errmsg(store));
+    const char *lang = *language ? language : NG_DEFAULT_LANGUAGE;
+    ng_status_t st = ng_analyzer_new(lang, analyzer);
+    if (st != NG_STATUS_SUCCESS)
+        rc = die("index %s uses language '%s': %s", opt->db, lang, ng_status_to_string(st));
+    else if (opt->stopwords && !ng_stoplist_for(lang))
+        rc = die("--stopwords: no stopword list for '%s', the language of index %s (lists: %s)", lang, opt->db,
+                 ng_stoplist_languages());
+    else
+        rc = EXIT_MATCH;
+    if (rc != EXIT_MATCH) {
+        ng_analyzer_destroy(*analyzer);
+        *analyzer = NULL;
+    }
+    free(language);
+    return rc;
+}
+
+typedef struct topic {
+    char *id;
+    char *text;
+    unsigned long line;
+} topic_t;
+
+static void topics_free(topic_t *topics, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(topics[i].id);
+        free(topics[i].text);
+    }
+    free(topics);
+}
+
+static char *dup_trimmed(const char *s, size_t len)
+{
+    while (len && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
+        len--;
+    char *d = malloc(len + 1);
+    if (d) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+static unsigned long line_of(const char *text, const char *at)
+{
+    unsigned long line = 1;
+    for (const char *p = text; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
+/* Read the topics of PATH: TREC topics (<top> <num> Number: N <title> TEXT
+ * </top>; the title is the query) or lines ID<TAB>TEXT. */
+static int read_topics(const char *path, topic_t **out, size_t *count)
+{
+    ng_buf_t buf = NG_BUF_INIT;
+    topic_t *topics = NULL;
+    size_t n = 0, cap = 0;
+    int rc = read_query_file(path, &buf);
+    const char *text = ng_buf_str(&buf);
+    *out = NULL;
+    *count = 0;
+    if (rc != 0) {
+        ng_buf_free(&buf);
+        return rc;
+    }
+    int trec = strstr(text, "<top>") != NULL;
+    const char *p = text;
+    while (*p) {
+        const char *id, *id_end, *q, *q_end, *next;
+        if (trec) {
+            const char *top = strstr(p, "<top>");
+            if (!top)
+                break;
+            const char *end = strstr(top, "</top>");
+            next = end ? end + 6 : top + strlen(top);
+            const char *num = strstr(top, "<num>"), *title = strstr(top, "<title>");
+            if (!num || !title || num > next || title > next) {
+                rc = die("%s:%lu: a <top> without <num> or <title>", path, line_of(text, top));
+                break;
+            }
+            id = num + 5;
+            while (*id == ' ' || *id == '\t')
+                id++;
+            if (strncmp(id, "Number:", 7) == 0)
+                id += 7;
+            for (id_end = id; *id_end && *id_end != '<' && *id_end != '\n'; id_end++)
+                ;
+            q = title + 7;
+            for (q_end = q; *q_end && *q_end != '<'; q_end++)
+                ;
+        } else {
+            const char *nl = strchr(p, '\n');
+            next = nl ? nl + 1 : p + strlen(p);
+            const char *tab = memchr(p, '\t', (size_t)(next - p));
+            if (next - p <= 1 || (next - p == 2 && *p == '\r')) {
+                p = next;
+                continue;
+            }
+            if (!tab) {
+                rc = die("%s:%lu: not a topic line ID<TAB>TEXT (nor a TREC <top>)", path, line_of(text, p));
+                break;
+            }
+            id = p;
+            id_end = tab;
+            q = tab + 1;
+            q_end = nl ? nl : next;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            topic_t *more = realloc(topics, cap * sizeof *more);
+            if (!more) {
+                rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+                break;
+            }
+            topics = more;
+        }
+        topics[n].id = dup_trimmed(id, (size_t)(id_end - id));
+        topics[n].text = dup_trimmed(q, (size_t)(q_end - q));
+        topics[n].line = line_of(text, id);
+        n++;
+        if (!topics[n - 1].id || !topics[n - 1].text) {
+            rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+            break;
+        }
+        if (!*topics[n - 1].id) {
+            rc = die("%s:%lu: a topic without an id", path, topics[n - 1].line);
+            break;
+        }
+        p = next;
+    }
+    ng_buf_free(&buf);
+    if (rc == 0 && n == 0)
+        rc = die("%s holds no topic", path);
+    if (rc != 0) {
+        topics_free(topics, n);
+        return rc;
+    }
+    *out = topics;
+    *count = n;
+    return 0;
+}
+
+/* --trec-run: rank each topic as plain words, any of them (a natural-language
+ * topic would match nothing if all its words were required), and print the
+ * hits as a TREC run: TOPIC Q0 DOCID RANK SCORE TAG. */
+static int trec_run(ng_store_t *store, const options_t *opt)
+{
+    ng_analyzer_t *analyzer = NULL;
+    topic_t *topics = NULL;
+    size_t ntopics = 0;
+    int rc = index_analyzer(store, opt, &analyzer);
+    if (rc == EXIT_MATCH)
+        rc = read_topics(opt->topics, &topics, &ntopics);
+    int matched = 0;
+    for (size_t t = 0; rc == EXIT_MATCH && t < ntopics; t++) {
+        ng_qnode_t *query = NULL;
+        ng_query_error_t qerr;
+        unsigned flags = NG_QUERY_ANY | (opt->stopwords ? NG_QUERY_STOPWORDS : 0);
+        ng_status_t st = ng_query_parse_plain(analyzer, topics[t].text, strlen(topics[t].text), flags, &query, &qerr);
+        if (st == NG_STATUS_BAD_QUERY) {
+            fprintf(stderr, "%s: %s:%lu: topic %s skipped: %s\n", program, opt->topics, topics[t].line, topics[t].id,
+                    qerr.message);
+            continue;
+        }
+        if (st == NG_STATUS_SUCCESS)
+            st = apply_filters(opt, &query);
+        if (st != NG_STATUS_SUCCESS) {
+            rc = die("%s", ng_status_to_string(st));
+            break;
+        }
+        ng_search_opts_t so;
+        ng_results_t *results = NULL;
+        ng_search_opts_init(&so);
+        so.k1 = opt->k1;
+        so.b = opt->b;
+        so.min_normlen = opt->min_normlen;
+        so.all_passages = opt->all_passages;
+        so.offset = opt->offset;
+        so.limit = opt->hits_given ? opt->hits : 1000;
+        st = ng_store_search(store, query, &so, &results);
+        ng_qnode_free(query);
+        if (st != NG_STATUS_SUCCESS) {
+            rc = die("search in %s failed: %s", opt->db, ng_store_errmsg(store));
+            break;
+        }
+        for (size_t i = 0; i < ng_results_count(results); i++) {
+            const ng_hit_t *hit = ng_results_get(results, i);
+            ng_record_t rec;
+            if (ng_record_decode(hit->data, hit->data_len, &rec) != 0) {
+                rc = die("index %s: document %u holds no passage record", opt->db, hit->docid);
+                break;
+            }
+            matched = 1;
+            if (opt->all_passages)
+                printf("%s Q0 %.*s#%u %zu %.10g %s\n", topics[t].id, (int)rec.article_id.len, rec.article_id.ptr,
+                       rec.passage, opt->offset + i + 1, hit->score, opt->trec_tag);
+            else
+                printf("%s Q0 %.*s %zu %.10g %s\n", topics[t].id, (int)rec.article_id.len, rec.article_id.ptr,
+                       opt->offset + i + 1, hit->score, opt->trec_tag);
+        }
+        ng_results_destroy(results);
+        if (rc == EXIT_MATCH && ferror(stdout))
+            rc = output_failed();
+    }
+    if (rc == EXIT_MATCH && fflush(stdout) != 0)
+        rc = output_failed();
+    if (rc == EXIT_MATCH && !matched)
+        rc = EXIT_NO_MATCH;
+    topics_free(topics, ntopics);
+    ng_analyzer_destroy(analyzer);
+    return rc;
+}
+
 /* Run QUERY against the open STORE and print what OPT asks for. */
 static int search(ng_store_t *store, const options_t *opt, const char *query_text, size_t query_len)
 {
-    char *language = NULL;
     ng_analyzer_t *analyzer = NULL;
     ng_qnode_t *query = NULL;
     ng_query_error_t qerr;
-    int rc = EXIT_TROUBLE;
+    int rc;
     ng_status_t st;
 
-    if (ng_store_get_metadata(store, NG_META_LANGUAGE, &language) != NG_STATUS_SUCCESS) {
-        rc = die("cannot read index %s: %s", opt->db, ng_store_errmsg(store));
-        goto out;
-    }
-    const char *lang = *language ? language : NG_DEFAULT_LANGUAGE;
-    st = ng_analyzer_new(lang, &analyzer);
-    if (st != NG_STATUS_SUCCESS) {
-        rc = die("index %s uses language '%s': %s", opt->db, language, ng_status_to_string(st));
-        goto out;
-    }
-    if (opt->stopwords && !ng_stoplist_for(lang)) {
-        rc = die("--stopwords: no stopword list for '%s', the language of index %s (lists: %s)", lang, opt->db,
-                 ng_stoplist_languages());
-        goto out;
-    }
+    if (index_analyzer(store, opt, &analyzer) != EXIT_MATCH)
+        return EXIT_TROUBLE;
+    rc = EXIT_TROUBLE;
     unsigned flags = (opt->any ? NG_QUERY_ANY : 0) | (opt->stopwords ? NG_QUERY_STOPWORDS : 0);
     st = ng_query_parse(analyzer, query_text, query_len, flags, &query, &qerr);
     if (st == NG_STATUS_BAD_QUERY) {
@@ -479,7 +729,6 @@ static int search(ng_store_t *store, const options_t *opt, const char *query_tex
 out:
     ng_qnode_free(query);
     ng_analyzer_destroy(analyzer);
-    free(language);
     return rc;
 }
 
@@ -497,6 +746,9 @@ enum {
     OPT_JSON,
     OPT_SORT,
     OPT_TIMELINE,
+    OPT_BM25,
+    OPT_TREC_RUN,
+    OPT_TOPICS,
 };
 
 int main(int argc, char **argv)
@@ -521,6 +773,9 @@ int main(int argc, char **argv)
         {"count", no_argument, NULL, 'c'},
         {"timeline", optional_argument, NULL, OPT_TIMELINE},
         {"json", no_argument, NULL, OPT_JSON},
+        {"bm25", required_argument, NULL, OPT_BM25},
+        {"trec-run", required_argument, NULL, OPT_TREC_RUN},
+        {"topics", required_argument, NULL, OPT_TOPICS},
         {"color", optional_argument, NULL, OPT_COLOR},
         {"colour", optional_argument, NULL, OPT_COLOR},
         {"help", no_argument, NULL, 'h'},
@@ -532,6 +787,11 @@ int main(int argc, char **argv)
     opt.hits = 10;
     opt.color = NG_COLOR_AUTO;
     opt.sort = NG_SORT_SCORE;
+    ng_search_opts_t defaults;
+    ng_search_opts_init(&defaults);
+    opt.k1 = defaults.k1;
+    opt.b = defaults.b;
+    opt.min_normlen = defaults.min_normlen;
     char *default_db = NULL;
     int c;
 
@@ -611,6 +871,24 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_SCORES: opt.scores = 1; break;
+        case OPT_BM25:
+            if (parse_bm25(arg, &opt) != 0) {
+                rc = die("invalid --bm25 '%s': give K1,B or K1,B,MIN_NORMLEN (K1 >= 0, 0 <= B <= 1, MIN_NORMLEN >= 0)",
+                         arg);
+                goto done;
+            }
+            break;
+        case OPT_TREC_RUN:
+            if (!*arg || strpbrk(arg, " \t\n")) {
+                rc = die("invalid --trec-run tag '%s': one word", arg);
+                goto done;
+            }
+            if (opt.mode != MODE_TREC)
+                opt.modes++;
+            opt.mode = MODE_TREC;
+            opt.trec_tag = arg;
+            break;
+        case OPT_TOPICS: opt.topics = arg; break;
         case OPT_JSON: opt.json = 1; break;
         case 'l':
         case 'c':
@@ -660,7 +938,15 @@ int main(int argc, char **argv)
         }
     }
     if (opt.modes > 1) {
-        rc = die("-l, -c and --timeline exclude each other: choose one");
+        rc = die("-l, -c, --timeline and --trec-run exclude each other: choose one");
+        goto done;
+    }
+    if ((opt.mode == MODE_TREC) != (opt.topics != NULL)) {
+        rc = die(opt.topics ? "--topics needs --trec-run TAG" : "--trec-run needs --topics FILE");
+        goto done;
+    }
+    if (opt.mode == MODE_TREC && (optind < argc || opt.query_file)) {
+        rc = die("--trec-run takes its queries from --topics, not from arguments or -f");
         goto done;
     }
     if (opt.since && opt.until && strcmp(opt.since_value, opt.until_value) > 0) {
@@ -671,7 +957,7 @@ int main(int argc, char **argv)
         rc = die("give the query as arguments or with -f, not both");
         goto done;
     }
-    if (!opt.query_file && optind == argc) {
+    if (!opt.query_file && optind == argc && opt.mode != MODE_TREC) {
         fprintf(stderr, "%s: no query given\n", program);
         fprintf(stderr, "Usage: %s [OPTION]... QUERY...\n", program);
         goto done;
@@ -708,6 +994,8 @@ int main(int argc, char **argv)
         rc = die("no index at %s: build one first with 'newsgrep-index --db %s DUMP...'", opt.db, opt.db);
     else if (st != NG_STATUS_SUCCESS)
         rc = die("cannot open index %s: %s", opt.db, errmsg ? errmsg : ng_status_to_string(st));
+    else if (opt.mode == MODE_TREC)
+        rc = trec_run(store, &opt);
     else
         rc = search(store, &opt, ng_buf_str(&query), query.len);
     free(errmsg);

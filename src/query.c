@@ -981,3 +981,62 @@ ng_status_t ng_query_parse(ng_analyzer_t *analyzer, const char *text, size_t len
     *out = root;
     return NG_STATUS_SUCCESS;
 }
+
+typedef struct plain {
+    ng_qnode_t *root;
+    const ng_stoplist_t *stop;
+    size_t nterms;
+    int failed; /* out of memory, or past the term limit */
+} plain_t;
+
+static int add_plain_term(void *ctx, const ng_token_t *tok)
+{
+    plain_t *pl = ctx;
+    if (pl->stop && ng_stoplist_has(pl->stop, tok->word, tok->word_len))
+        return 0;
+    if (++pl->nterms > NG_QUERY_MAX_TERMS) {
+        pl->failed = 2;
+        return 1;
+    }
+    ng_qnode_t *term = ng_qnode_new_term(tok->term, tok->term_len, tok->start, tok->end);
+    if (!term || ng_qnode_add(pl->root, term) != 0) {
+        pl->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+ng_status_t ng_query_parse_plain(ng_analyzer_t *analyzer, const char *text, size_t len, unsigned flags,
+                                 ng_qnode_t **out, ng_query_error_t *err)
+{
+    plain_t pl = {NULL, NULL, 0, 0};
+    *out = NULL;
+    memset(err, 0, sizeof *err);
+    if (flags & NG_QUERY_STOPWORDS) {
+        pl.stop = ng_stoplist_for(ng_analyzer_language(analyzer));
+        if (!pl.stop)
+            return NG_STATUS_UNSUPPORTED;
+    }
+    pl.root = ng_qnode_new(flags & NG_QUERY_ANY ? NG_Q_OR : NG_Q_AND, 0, len);
+    if (!pl.root)
+        return NG_STATUS_OUT_OF_MEMORY;
+    int rc = ng_analyzer_run(analyzer, text, len, 0, NULL, add_plain_term, &pl);
+    ng_status_t st = NG_STATUS_SUCCESS;
+    if (pl.failed == 2) {
+        err->column = 1;
+        snprintf(err->message, sizeof err->message, "more than %d words", NG_QUERY_MAX_TERMS);
+        st = NG_STATUS_BAD_QUERY;
+    } else if (rc != 0 || pl.failed) {
+        st = NG_STATUS_OUT_OF_MEMORY;
+    } else if (pl.root->nkids == 0) {
+        err->column = 1;
+        snprintf(err->message, sizeof err->message, "the query has no word to search for");
+        st = NG_STATUS_BAD_QUERY;
+    }
+    if (st != NG_STATUS_SUCCESS) {
+        ng_qnode_free(pl.root);
+        return st;
+    }
+    *out = pl.root;
+    return NG_STATUS_SUCCESS;
+}

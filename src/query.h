@@ -87,6 +87,15 @@ typedef struct ng_query_error {
 ng_status_t ng_query_parse(ng_analyzer_t *analyzer, const char *text, size_t len, unsigned flags, ng_qnode_t **out,
                            ng_query_error_t *err);
 
+/* Parse the LEN bytes of TEXT as plain words, as a natural-language topic is
+ * written: no operator, quote, field or wildcard has a meaning; each word the
+ * analyzer finds is a term (a repeated word counts again in the ranking).
+ * FLAGS as for ng_query_parse: NG_QUERY_ANY makes the terms alternatives,
+ * NG_QUERY_STOPWORDS leaves the stopwords out. NG_STATUS_BAD_QUERY when no
+ * word is left. */
+ng_status_t ng_query_parse_plain(ng_analyzer_t *analyzer, const char *text, size_t len, unsigned flags,
+                                 ng_qnode_t **out, ng_query_error_t *err);
+
 /* The bound of the date slot's values (layout.h) for DATE, YYYY, YYYY-MM or
  * YYYY-MM-DD: the lowest value on or after it (UPPER 0, for --since) or the
  * highest on or before its end (UPPER 1, for --until). An article dated only
