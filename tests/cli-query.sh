@@ -206,7 +206,7 @@ is "$rc:$out" "1:" "--offset past every hit: nothing, exit 1"
 run -c zzyzzyva
 is "$rc:$out" "1:0 passages in 0 articles" "-c with no match: 0, exit 1"
 run -l -c Iraq
-is "$rc:$err" "2:newsgrep: -l, -c and --timeline exclude each other: choose one" "-l with -c: exit 2"
+is "$rc:$err" "2:newsgrep: -l, -c, --timeline and --trec-run exclude each other: choose one" "-l with -c: exit 2"
 
 # --scores, --sort
 ng --scores -n 20 --any Iraq troops >"$TMP/scores"
