@@ -18,6 +18,7 @@ struct ng_input {
     char *name;
     char *buf;
     size_t cap, start, end; /* unread bytes are buf[start, end) */
+    size_t max_line;
     int eof;
     int failed;  /* a read error: nothing more can be read */
     int started; /* the byte-order mark, if any, is behind us */
@@ -49,6 +50,7 @@ ng_status_t ng_input_open(const char *path, const char *name, ng_input_t **out, 
         in->name = strdup(name);
         in->buf = malloc(CHUNK);
         in->cap = CHUNK;
+        in->max_line = NG_INPUT_MAX_LINE;
     }
     if (!in || !in->name || !in->buf) {
         close(fd);
@@ -82,6 +84,17 @@ const char *ng_input_name(const ng_input_t *in)
     return in->name;
 }
 
+void ng_input_set_max_line(ng_input_t *in, size_t max)
+{
+    in->max_line = max ? max : 1;
+}
+
+unsigned long long ng_input_offset(const ng_input_t *in)
+{
+    z_off_t off = gzoffset(in->gz);
+    return off > 0 ? (unsigned long long)off : 0;
+}
+
 unsigned long ng_input_line(const ng_input_t *in)
 {
     return in->line;
@@ -104,11 +117,11 @@ static size_t fill(ng_input_t *in)
         in->start = 0;
     }
     if (in->end == in->cap) {
-        if (in->cap > NG_INPUT_MAX_LINE)
+        if (in->cap > in->max_line)
             return 0;
-        /* Room for a line of NG_INPUT_MAX_LINE bytes and its "\n", no more:
-         * doubling past it would let lines of twice the limit through. */
-        size_t cap = in->cap * 2 < NG_INPUT_MAX_LINE + 1 ? in->cap * 2 : NG_INPUT_MAX_LINE + 1;
+        /* Room for a line of max_line bytes and its "\n", no more: doubling
+         * past it would let lines of twice the limit through. */
+        size_t cap = in->cap * 2 < in->max_line + 1 ? in->cap * 2 : in->max_line + 1;
         char *grown = realloc(in->buf, cap);
         if (!grown) {
             in->failed = 1;
@@ -172,14 +185,40 @@ int ng_input_first_byte(ng_input_t *in)
     }
 }
 
+/* Drop the rest of a line that is over the limit, up to its "\n". */
+static ng_status_t drop_long_line(ng_input_t *in)
+{
+    in->line++;
+    snprintf(in->errmsg, sizeof in->errmsg, "record longer than %zu bytes", in->max_line);
+    for (;;) {
+        in->start = in->end;
+        if (fill(in) == 0)
+            return in->failed ? NG_STATUS_IO_ERROR : NG_STATUS_BAD_RECORD;
+        char *nl = memchr(in->buf + in->start, '\n', in->end - in->start);
+        if (nl) {
+            in->start = (size_t)(nl - in->buf) + 1;
+            return NG_STATUS_BAD_RECORD;
+        }
+    }
+}
+
 ng_status_t ng_input_getline(ng_input_t *in, const char **line, size_t *len)
 {
     skip_bom(in);
     size_t scanned = 0; /* bytes past start already known to hold no newline */
     for (;;) {
-        char *nl = memchr(in->buf + in->start + scanned, '\n', in->end - in->start - scanned);
+        size_t avail = in->end - in->start;
+        char *nl = memchr(in->buf + in->start + scanned, '\n', avail - scanned);
+        size_t n = nl ? (size_t)(nl - (in->buf + in->start)) : avail;
+        if (n > in->max_line) {
+            if (!nl)
+                return drop_long_line(in);
+            in->start += n + 1;
+            in->line++;
+            snprintf(in->errmsg, sizeof in->errmsg, "record longer than %zu bytes", in->max_line);
+            return NG_STATUS_BAD_RECORD;
+        }
         if (nl || in->eof || in->failed) {
-            size_t n = nl ? (size_t)(nl - (in->buf + in->start)) : in->end - in->start;
             if (!nl && in->failed) { /* a line cut by the damage is no record */
                 in->start = in->end;
                 in->line++;
@@ -195,24 +234,8 @@ ng_status_t ng_input_getline(ng_input_t *in, const char **line, size_t *len)
             in->line++;
             return NG_STATUS_SUCCESS;
         }
-        scanned = in->end - in->start;
-        if (fill(in) == 0 && !in->eof && !in->failed) {
-            /* The line outgrew the limit: drop it up to its end. */
-            in->line++;
-            snprintf(in->errmsg, sizeof in->errmsg, "record longer than %u bytes", NG_INPUT_MAX_LINE);
-            for (;;) {
-                in->start = in->end;
-                if (fill(in) == 0) {
-                    if (in->failed)
-                        return NG_STATUS_IO_ERROR;
-                    return NG_STATUS_BAD_RECORD;
-                }
-                nl = memchr(in->buf + in->start, '\n', in->end - in->start);
-                if (nl) {
-                    in->start = (size_t)(nl - in->buf) + 1;
-                    return NG_STATUS_BAD_RECORD;
-                }
-            }
-        }
+        scanned = avail;
+        if (fill(in) == 0 && !in->eof && !in->failed)
+            return drop_long_line(in); /* the buffer is full at the limit */
     }
 }
