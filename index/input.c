@@ -1,5 +1,7 @@
-/* The line reader of input.h over zlib, which reads plain files as they are and
- * gzip streams member after member. */
+/* The line reader of input.h over a file descriptor and zlib's inflate: plain
+ * files are read as they are, gzip streams member after member. inflate is
+ * driven here rather than through gzread so that the text decoded before a
+ * damaged spot is kept, not dropped with the call that met the damage. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,9 +14,10 @@
 #include "input.h"
 
 #define CHUNK (256u << 10)
+#define RAW_CHUNK (64u << 10)
 
 struct ng_input {
-    gzFile gz;
+    int fd;
     char *name;
     char *buf;
     size_t cap, start, end; /* unread bytes are buf[start, end) */
@@ -24,6 +27,15 @@ struct ng_input {
     int started; /* the byte-order mark, if any, is behind us */
     unsigned long line;
     char errmsg[512];
+    /* the file as stored */
+    unsigned char *raw;
+    size_t raw_pos, raw_len; /* unread stored bytes are raw[raw_pos, raw_len) */
+    int raw_eof;
+    unsigned long long offset; /* stored bytes read from the file */
+    int gzip;                  /* the file is gzip: inflate it */
+    int inflating;             /* z is initialised */
+    int between_members;       /* a gzip member ended: another may follow */
+    z_stream z;
 };
 
 /* "NAME: REASON", malloc'ed. */
@@ -36,6 +48,36 @@ static char *message(const char *name, const char *reason)
     return s;
 }
 
+/* Read more stored bytes after the unread ones. Returns how many; 0 at the end
+ * of the file or on an error (in->failed). */
+static size_t read_raw(ng_input_t *in)
+{
+    if (in->raw_eof || in->failed)
+        return 0;
+    if (in->raw_pos > 0) {
+        memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
+        in->raw_len -= in->raw_pos;
+        in->raw_pos = 0;
+    }
+    if (in->raw_len == RAW_CHUNK)
+        return 0;
+    for (;;) {
+        ssize_t n = read(in->fd, in->raw + in->raw_len, RAW_CHUNK - in->raw_len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            in->failed = 1;
+            snprintf(in->errmsg, sizeof in->errmsg, "%s", strerror(errno));
+            return 0;
+        }
+        if (n == 0)
+            in->raw_eof = 1;
+        in->raw_len += (size_t)n;
+        in->offset += (unsigned long long)n;
+        return (size_t)n;
+    }
+}
+
 ng_status_t ng_input_open(const char *path, const char *name, ng_input_t **out, char **errmsg)
 {
     *out = NULL;
@@ -46,24 +88,36 @@ ng_status_t ng_input_open(const char *path, const char *name, ng_input_t **out, 
         return NG_STATUS_IO_ERROR;
     }
     ng_input_t *in = calloc(1, sizeof *in);
-    if (in) {
-        in->name = strdup(name);
-        in->buf = malloc(CHUNK);
-        in->cap = CHUNK;
-        in->max_line = NG_INPUT_MAX_LINE;
-    }
-    if (!in || !in->name || !in->buf) {
+    if (!in) {
         close(fd);
+        return NG_STATUS_OUT_OF_MEMORY;
+    }
+    in->fd = fd;
+    in->name = strdup(name);
+    in->buf = malloc(CHUNK);
+    in->cap = CHUNK;
+    in->max_line = NG_INPUT_MAX_LINE;
+    in->raw = malloc(RAW_CHUNK);
+    if (!in->name || !in->buf || !in->raw) {
         ng_input_close(in);
         return NG_STATUS_OUT_OF_MEMORY;
     }
-    in->gz = gzdopen(fd, "rb");
-    if (!in->gz) {
-        close(fd);
+    /* the gzip magic, or not */
+    while (in->raw_len < 2 && read_raw(in) > 0)
+        ;
+    if (in->failed) {
+        *errmsg = message(name, in->errmsg);
         ng_input_close(in);
-        return NG_STATUS_OUT_OF_MEMORY;
+        return NG_STATUS_IO_ERROR;
     }
-    gzbuffer(in->gz, CHUNK);
+    in->gzip = in->raw_len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b;
+    if (in->gzip) {
+        if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK) {
+            ng_input_close(in);
+            return NG_STATUS_OUT_OF_MEMORY;
+        }
+        in->inflating = 1;
+    }
     *out = in;
     return NG_STATUS_SUCCESS;
 }
@@ -72,10 +126,13 @@ void ng_input_close(ng_input_t *in)
 {
     if (!in)
         return;
-    if (in->gz)
-        gzclose(in->gz);
+    if (in->inflating)
+        inflateEnd(&in->z);
+    if (in->fd >= 0)
+        close(in->fd);
     free(in->name);
     free(in->buf);
+    free(in->raw);
     free(in);
 }
 
@@ -91,8 +148,7 @@ void ng_input_set_max_line(ng_input_t *in, size_t max)
 
 unsigned long long ng_input_offset(const ng_input_t *in)
 {
-    z_off_t off = gzoffset(in->gz);
-    return off > 0 ? (unsigned long long)off : 0;
+    return in->offset;
 }
 
 unsigned long ng_input_line(const ng_input_t *in)
@@ -103,6 +159,64 @@ unsigned long ng_input_line(const ng_input_t *in)
 const char *ng_input_errmsg(const ng_input_t *in)
 {
     return in->errmsg;
+}
+
+/* Decode up to ROOM bytes into OUT. Returns how many; 0 at the end or on an
+ * error (in->eof or in->failed then set). */
+static size_t produce(ng_input_t *in, char *out, size_t room)
+{
+    for (;;) {
+        if (in->raw_pos == in->raw_len) {
+            in->raw_pos = in->raw_len = 0;
+            if (read_raw(in) == 0) {
+                if (in->failed)
+                    return 0;
+                if (in->gzip && !in->between_members) {
+                    in->failed = 1;
+                    snprintf(in->errmsg, sizeof in->errmsg, "gzip data cut short (unexpected end of file)");
+                } else {
+                    in->eof = 1;
+                }
+                return 0;
+            }
+        }
+        size_t avail = in->raw_len - in->raw_pos;
+        if (!in->gzip) {
+            size_t n = avail < room ? avail : room;
+            memcpy(out, in->raw + in->raw_pos, n);
+            in->raw_pos += n;
+            return n;
+        }
+        if (in->between_members) {
+            /* another member, or the end: what follows a last member that is
+             * no gzip header is ignored, as gzip(1) does */
+            if (avail < 2 && !in->raw_eof && read_raw(in) > 0)
+                continue;
+            if (avail < 2 || in->raw[in->raw_pos] != 0x1f || in->raw[in->raw_pos + 1] != 0x8b) {
+                in->eof = 1;
+                return 0;
+            }
+            inflateReset(&in->z);
+            in->between_members = 0;
+        }
+        in->z.next_in = in->raw + in->raw_pos;
+        in->z.avail_in = (uInt)avail;
+        in->z.next_out = (unsigned char *)out;
+        in->z.avail_out = (uInt)(room < (1u << 30) ? room : (1u << 30));
+        uInt before_out = in->z.avail_out;
+        int rc = inflate(&in->z, Z_NO_FLUSH);
+        in->raw_pos = in->raw_len - in->z.avail_in;
+        size_t produced = before_out - in->z.avail_out;
+        if (rc == Z_STREAM_END)
+            in->between_members = 1;
+        else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            in->failed = 1;
+            snprintf(in->errmsg, sizeof in->errmsg, "damaged gzip data (%s)", in->z.msg ? in->z.msg : "inflate error");
+            return produced;
+        }
+        if (produced)
+            return produced;
+    }
 }
 
 /* Read more into the buffer, growing it up to the line limit. Returns the
@@ -131,29 +245,9 @@ static size_t fill(ng_input_t *in)
         in->buf = grown;
         in->cap = cap;
     }
-    int n = gzread(in->gz, in->buf + in->end, (unsigned)(in->cap - in->end));
-    if (n < 0 || (n == 0 && !gzeof(in->gz))) {
-        int zerr;
-        const char *msg = gzerror(in->gz, &zerr);
-        in->failed = 1;
-        snprintf(in->errmsg, sizeof in->errmsg, "%s",
-                 zerr == Z_ERRNO ? strerror(errno)
-                 : msg && *msg   ? msg
-                                 : "read error");
-        return 0;
-    }
-    if (n == 0) {
-        in->eof = 1;
-        /* zlib reports a gzip stream cut short only at its end */
-        int zerr;
-        const char *msg = gzerror(in->gz, &zerr);
-        if (zerr != Z_OK && zerr != Z_STREAM_END) {
-            in->failed = 1;
-            snprintf(in->errmsg, sizeof in->errmsg, "%s", msg && *msg ? msg : "read error");
-        }
-    }
-    in->end += (size_t)n;
-    return (size_t)n;
+    size_t n = produce(in, in->buf + in->end, in->cap - in->end);
+    in->end += n;
+    return n;
 }
 
 /* Skip a UTF-8 byte-order mark at the start of the content: editors on some

@@ -75,10 +75,4 @@ ng_status_t ng_read_jsonl(ng_reader_t *reader, ng_article_t *article);
 void ng_read_jsonl_cleanup(ng_reader_t *reader);
 ng_status_t ng_read_trec(ng_reader_t *reader, ng_article_t *article);
 
-/* Normalise the date in DATE, in place, to YYYY-MM-DD (or YYYY-MM, YYYY): an
- * ISO 8601 date or date-time, or one of the unambiguous shapes of news dumps
- * ("26-FEB-1987 15:01:01.79", "January 5, 1963", "Tue, 5 Jan 1963"). Returns 0,
- * or -1 when it is no such date (DATE is emptied). */
-int ng_reader_normalise_date(ng_buf_t *date);
-
 #endif

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "article.h"
+#include "buf.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -54,6 +55,12 @@ unsigned long ng_reader_line(const ng_reader_t *reader);
 const char *ng_reader_warning(const ng_reader_t *reader, unsigned long *line);
 /* How many bytes of the file (compressed, for gzip) have been read so far. */
 unsigned long long ng_reader_offset(const ng_reader_t *reader);
+
+/* Normalise the date in DATE, in place, to YYYY-MM-DD (or YYYY-MM, YYYY): an
+ * ISO 8601 date or date-time, or one of the unambiguous shapes of news dumps
+ * ("26-FEB-1987 15:01:01.79", "January 5, 1963", "Tue, 5 Jan 1963"). Returns 0,
+ * or -1 when it is no such date (DATE is emptied). */
+int ng_reader_normalise_date(ng_buf_t *date);
 
 /* "text", "jsonl", ... for messages; ng_format_parse gives NG_FORMAT_NONE for
  * a name it does not know. */
