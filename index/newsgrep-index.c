@@ -130,7 +130,8 @@ static void show_progress(void *ctx, const ng_ingest_stats_t *s)
 {
     ui_t *ui = ctx;
     double t = now();
-    if (!ui->bar || t - ui->last < 0.1)
+    int complete = s->bytes_total && s->bytes_done >= s->bytes_total;
+    if (!ui->bar || (t - ui->last < 0.1 && !complete)) /* redraw ten times a second, and at the end */
         return;
     ui->last = t;
     double elapsed = t - ui->start > 1e-3 ? t - ui->start : 1e-3;
@@ -141,18 +142,18 @@ static void show_progress(void *ctx, const ng_ingest_stats_t *s)
         double done = (double)s->bytes_done / (double)s->bytes_total;
         if (done > 1)
             done = 1;
-        char bar[21];
-        int filled = (int)(done * 20);
-        for (int i = 0; i < 20; i++)
+        char bar[11];
+        int filled = (int)(done * 10);
+        for (int i = 0; i < 10; i++)
             bar[i] = i < filled ? '#' : '.';
-        bar[20] = '\0';
+        bar[10] = '\0';
         n = snprintf(line, sizeof line, "[%s] %3d%%  %.1f/%.1f MB", bar, (int)(done * 100), mb,
                      (double)s->bytes_total / 1e6);
     } else {
         n = snprintf(line, sizeof line, "%.1f MB", mb);
     }
-    n += snprintf(line + n, sizeof line - (size_t)n, "  %lu articles  %.0f articles/s  %.1f MB/s", s->articles,
-                  (double)s->articles / elapsed, rate);
+    n += snprintf(line + n, sizeof line - (size_t)n, "  %lu article%s, %.0f/s  %.1f MB/s", s->articles,
+                  s->articles == 1 ? "" : "s", (double)s->articles / elapsed, rate);
     if (s->bytes_total && rate > 0 && s->bytes_done <= s->bytes_total) {
         long eta = (long)((double)(s->bytes_total - s->bytes_done) / 1e6 / rate + 0.5);
         snprintf(line + n, sizeof line - (size_t)n, "  ETA %ld:%02ld", eta / 60, eta % 60);

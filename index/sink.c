@@ -90,6 +90,27 @@ static int vacant(const char *path)
     return empty;
 }
 
+/* Does the folder PATH hold something other than a Xapian database? Opening
+ * one would leave Xapian's lock file in it. */
+static int foreign_folder(const char *path)
+{
+    static const char *const versions[] = {"iamglass", "iamchert", "iamhoney"};
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return 0;
+    ng_buf_t file = NG_BUF_INIT;
+    int found = 0;
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0] && !found; i++) {
+        ng_buf_clear(&file);
+        if (ng_buf_append_str(&file, path) != 0 || ng_buf_append_byte(&file, '/') != 0 ||
+            ng_buf_append_str(&file, versions[i]) != 0)
+            break;
+        found = access(file.data, F_OK) == 0;
+    }
+    ng_buf_free(&file);
+    return !found;
+}
+
 /* Remove the flat folder PATH and the files in it. */
 static void remove_folder(const char *path)
 {
@@ -228,6 +249,11 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
         }
         if (created)
             *created = rc == 0;
+    }
+    if (foreign_folder(path)) {
+        *errmsg = strdup("it is a folder of other files, not an index (use another --db)");
+        free(sink);
+        return NG_STATUS_INDEX_ERROR;
     }
     int sflags = NG_STORE_MUST_EXIST | ((flags & NG_SINK_WAIT) ? NG_STORE_WAIT_LOCK : 0);
     ng_status_t st = ng_store_open_writer(path, sflags, &sink->store, errmsg);
