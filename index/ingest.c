@@ -251,7 +251,7 @@ ng_status_t ng_ingest_finish(ng_ingest_t *ing)
 /* A name that a directory of dumps uses for its documentation. */
 static int documentation_name(const char *base)
 {
-    static const char *const names[] = {"readme", "license", "licence", "copying", "changelog",
+    static const char *const names[] = {"readme",  "license", "licence", "copying", "changelog",
                                         "changes", "authors", "notice",  "install"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strncasecmp(base, names[i], strlen(names[i])) == 0)
@@ -364,8 +364,8 @@ static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *n
     ng_reader_t *reader = ing->reader;
     ng_reader_set_max_record(reader, ing->opts.max_record);
     ng_format_t format = ng_reader_format(reader);
-    if (format == NG_FORMAT_NONE ||
-        (!named && format == NG_FORMAT_TEXT && ing->opts.format == NG_FORMAT_AUTO && documentation_name(base_name(path)))) {
+    if (format == NG_FORMAT_NONE || (!named && format == NG_FORMAT_TEXT && ing->opts.format == NG_FORMAT_AUTO &&
+                                     documentation_name(base_name(path)))) {
         if (named) {
             report(ing, NG_REPORT_ERROR, "%s: not a dump in a known format (text files must end in .txt)", name);
             ing->stats.errors++;
@@ -427,7 +427,8 @@ static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *n
     dump.passages = ing->stats.passages - was.passages;
     st = record_dump(ing, &dump);
 done:
-    ing->bytes_base += is_stdin || !S_ISREG(before.st_mode) ? ng_reader_offset(reader) : (unsigned long long)before.st_size;
+    ing->bytes_base +=
+        is_stdin || !S_ISREG(before.st_mode) ? ng_reader_offset(reader) : (unsigned long long)before.st_size;
     ing->reader = NULL;
     ng_reader_close(reader);
     progress(ing);

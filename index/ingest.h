@@ -49,13 +49,13 @@ typedef struct ng_ingest_stats {
 typedef void (*ng_progress_fn)(void *ctx, const ng_ingest_stats_t *stats);
 
 typedef struct ng_ingest_opts {
-    ng_format_t format;   /* NG_FORMAT_AUTO unless forced */
-    size_t max_words;     /* passage bound (0: NG_PASSAGE_MAX_WORDS) */
-    size_t max_record;    /* record size bound (0: NG_READER_MAX_RECORD) */
-    unsigned long batch;  /* articles per commit (0: NG_INGEST_BATCH) */
-    int force;            /* index dumps the ledger has already */
-    const char **exclude; /* NULL-terminated globs: names a directory walk passes over; may be NULL */
-    ng_report_fn report;  /* may be NULL */
+    ng_format_t format;      /* NG_FORMAT_AUTO unless forced */
+    size_t max_words;        /* passage bound (0: NG_PASSAGE_MAX_WORDS) */
+    size_t max_record;       /* record size bound (0: NG_READER_MAX_RECORD) */
+    unsigned long batch;     /* articles per commit (0: NG_INGEST_BATCH) */
+    int force;               /* index dumps the ledger has already */
+    const char **exclude;    /* NULL-terminated globs: names a directory walk passes over; may be NULL */
+    ng_report_fn report;     /* may be NULL */
     ng_progress_fn progress; /* may be NULL */
     void *ctx;               /* for both callbacks */
 } ng_ingest_opts_t;

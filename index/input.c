@@ -236,6 +236,8 @@ static size_t fill(ng_input_t *in)
         /* Room for a line of max_line bytes and its "\n", no more: doubling
          * past it would let lines of twice the limit through. */
         size_t cap = in->cap * 2 < in->max_line + 1 ? in->cap * 2 : in->max_line + 1;
+        if (cap <= in->cap)
+            return 0;
         char *grown = realloc(in->buf, cap);
         if (!grown) {
             in->failed = 1;

@@ -15,9 +15,9 @@ extern "C" {
 #define NG_FINGERPRINT_SIZE 48
 
 typedef struct ng_dump {
-    const char *path; /* absolute; "-" for standard input */
+    const char *path;                      /* absolute; "-" for standard input */
     char fingerprint[NG_FINGERPRINT_SIZE]; /* "" when the dump could not be fingerprinted (a pipe) */
-    long long time;                         /* when it was indexed, seconds since the epoch */
+    long long time;                        /* when it was indexed, seconds since the epoch */
     char format[8];
     unsigned long articles, replaced, passages, rejected;
 } ng_dump_t;

@@ -85,10 +85,10 @@ typedef struct options {
 /* What the terminal shows: the progress line, when stderr is one. */
 typedef struct ui {
     const options_t *opt;
-    int bar;         /* draw the progress line */
-    int shown;       /* a progress line is on the screen */
-    double start;    /* when the run began */
-    double last;     /* when the line was last drawn */
+    int bar;      /* draw the progress line */
+    int shown;    /* a progress line is on the screen */
+    double start; /* when the run began */
+    double last;  /* when the line was last drawn */
 } ui_t;
 
 static double now(void)
@@ -230,8 +230,8 @@ static int open_index(const options_t *opt, ng_sink_t **sink)
                                         opt->language ? opt->language : NG_DEFAULT_LANGUAGE, sink, NULL, &errmsg);
     int rc = EXIT_OK;
     if (st == NG_STATUS_LOCKED)
-        rc = die("index %s is locked: another newsgrep-index is writing to it (--wait waits for it to finish)",
-                 opt->db);
+        rc =
+            die("index %s is locked: another newsgrep-index is writing to it (--wait waits for it to finish)", opt->db);
     else if (st != NG_STATUS_SUCCESS)
         rc = die("cannot open index %s for writing: %s", opt->db, errmsg ? errmsg : ng_status_to_string(st));
     free(errmsg);
@@ -370,8 +370,8 @@ static int list_dumps(const options_t *opt)
         rc = die("cannot read index %s: %s", opt->db, ng_store_errmsg(store));
     } else {
         qsort(l.dumps, l.n, sizeof *l.dumps, by_time);
-        printf("%-19s  %-6s %9s %9s %10s %9s  %s\n", "indexed", "format", "articles", "replaced", "passages", "rejected",
-               "dump");
+        printf("%-19s  %-6s %9s %9s %10s %9s  %s\n", "indexed", "format", "articles", "replaced", "passages",
+               "rejected", "dump");
         for (size_t i = 0; i < l.n; i++) {
             const ng_dump_t *d = &l.dumps[i];
             char when[32];
@@ -403,14 +403,13 @@ static size_t parse_size(const char *s)
     unsigned long long v = strtoull(s, &end, 10);
     if (*s < '0' || *s > '9' || errno || end == s)
         return 0;
-    int shift = 0;
-    switch (*end) {
-    case '\0': break;
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    default: return 0;
-    }
+    static const char units[] = "kKmMgG";
+    const char *unit = *end ? strchr(units, *end) : NULL;
+    if (*end && !unit)
+        return 0;
+    int shift = unit ? 10 * (1 + (int)(unit - units) / 2) : 0;
+    if (unit)
+        end++;
     if (*end || v > (1ull << 40) >> shift)
         return 0;
     return (size_t)(v << shift);

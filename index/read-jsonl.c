@@ -71,11 +71,10 @@ ng_status_t ng_read_jsonl(ng_reader_t *r, ng_article_t *a)
 {
     const char *line;
     size_t len;
-    ng_status_t st;
 
     ng_read_jsonl_cleanup(r);
     do {
-        st = ng_reader_getline(r, &line, &len, NULL);
+        ng_status_t st = ng_reader_getline(r, &line, &len, NULL);
         if (st != NG_STATUS_SUCCESS) {
             r->line = ng_input_line(r->in);
             return st; /* ng_reader_getline said why */

@@ -115,26 +115,22 @@ static const struct entity {
     const char *name;
     int32_t cp;
 } entities[] = {
-    {"amp", '&'},      {"lt", '<'},         {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
-    {"nbsp", 0xA0},    {"hyph", '-'},       {"blank", ' '},    {"bull", 0x2022},  {"sect", 0xA7},
-    {"para", 0xB6},    {"times", 0xD7},     {"divide", 0xF7},  {"deg", 0xB0},     {"cent", 0xA2},
-    {"pound", 0xA3},   {"yen", 0xA5},       {"euro", 0x20AC},  {"copy", 0xA9},    {"reg", 0xAE},
-    {"trade", 0x2122}, {"mdash", 0x2014},   {"ndash", 0x2013}, {"hellip", 0x2026}, {"lsquo", 0x2018},
-    {"rsquo", 0x2019}, {"ldquo", 0x201C},   {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},
-    {"frac12", 0xBD},  {"frac14", 0xBC},    {"frac34", 0xBE},  {"plusmn", 0xB1},  {"micro", 0xB5},
-    {"middot", 0xB7},  {"iexcl", 0xA1},     {"iquest", 0xBF},  {"szlig", 0xDF},   {"Agrave", 0xC0},
-    {"Aacute", 0xC1},  {"Acirc", 0xC2},     {"Atilde", 0xC3},  {"Auml", 0xC4},    {"Aring", 0xC5},
-    {"AElig", 0xC6},   {"Ccedil", 0xC7},    {"Egrave", 0xC8},  {"Eacute", 0xC9},  {"Ecirc", 0xCA},
-    {"Euml", 0xCB},    {"Igrave", 0xCC},    {"Iacute", 0xCD},  {"Icirc", 0xCE},   {"Iuml", 0xCF},
-    {"Ntilde", 0xD1},  {"Ograve", 0xD2},    {"Oacute", 0xD3},  {"Ocirc", 0xD4},   {"Otilde", 0xD5},
-    {"Ouml", 0xD6},    {"Oslash", 0xD8},    {"Ugrave", 0xD9},  {"Uacute", 0xDA},  {"Ucirc", 0xDB},
-    {"Uuml", 0xDC},    {"Yacute", 0xDD},    {"agrave", 0xE0},  {"aacute", 0xE1},  {"acirc", 0xE2},
-    {"atilde", 0xE3},  {"auml", 0xE4},      {"aring", 0xE5},   {"aelig", 0xE6},   {"ccedil", 0xE7},
-    {"egrave", 0xE8},  {"eacute", 0xE9},    {"ecirc", 0xEA},   {"euml", 0xEB},    {"igrave", 0xEC},
-    {"iacute", 0xED},  {"icirc", 0xEE},     {"iuml", 0xEF},    {"ntilde", 0xF1},  {"ograve", 0xF2},
-    {"oacute", 0xF3},  {"ocirc", 0xF4},     {"otilde", 0xF5},  {"ouml", 0xF6},    {"oslash", 0xF8},
-    {"ugrave", 0xF9},  {"uacute", 0xFA},    {"ucirc", 0xFB},   {"uuml", 0xFC},    {"yacute", 0xFD},
-    {"yuml", 0xFF},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},    {"nbsp", 0xA0},
+    {"hyph", '-'},     {"blank", ' '},    {"bull", 0x2022},  {"sect", 0xA7},    {"para", 0xB6},    {"times", 0xD7},
+    {"divide", 0xF7},  {"deg", 0xB0},     {"cent", 0xA2},    {"pound", 0xA3},   {"yen", 0xA5},     {"euro", 0x20AC},
+    {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122}, {"mdash", 0x2014}, {"ndash", 0x2013}, {"hellip", 0x2026},
+    {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},
+    {"frac12", 0xBD},  {"frac14", 0xBC},  {"frac34", 0xBE},  {"plusmn", 0xB1},  {"micro", 0xB5},   {"middot", 0xB7},
+    {"iexcl", 0xA1},   {"iquest", 0xBF},  {"szlig", 0xDF},   {"Agrave", 0xC0},  {"Aacute", 0xC1},  {"Acirc", 0xC2},
+    {"Atilde", 0xC3},  {"Auml", 0xC4},    {"Aring", 0xC5},   {"AElig", 0xC6},   {"Ccedil", 0xC7},  {"Egrave", 0xC8},
+    {"Eacute", 0xC9},  {"Ecirc", 0xCA},   {"Euml", 0xCB},    {"Igrave", 0xCC},  {"Iacute", 0xCD},  {"Icirc", 0xCE},
+    {"Iuml", 0xCF},    {"Ntilde", 0xD1},  {"Ograve", 0xD2},  {"Oacute", 0xD3},  {"Ocirc", 0xD4},   {"Otilde", 0xD5},
+    {"Ouml", 0xD6},    {"Oslash", 0xD8},  {"Ugrave", 0xD9},  {"Uacute", 0xDA},  {"Ucirc", 0xDB},   {"Uuml", 0xDC},
+    {"Yacute", 0xDD},  {"agrave", 0xE0},  {"aacute", 0xE1},  {"acirc", 0xE2},   {"atilde", 0xE3},  {"auml", 0xE4},
+    {"aring", 0xE5},   {"aelig", 0xE6},   {"ccedil", 0xE7},  {"egrave", 0xE8},  {"eacute", 0xE9},  {"ecirc", 0xEA},
+    {"euml", 0xEB},    {"igrave", 0xEC},  {"iacute", 0xED},  {"icirc", 0xEE},   {"iuml", 0xEF},    {"ntilde", 0xF1},
+    {"ograve", 0xF2},  {"oacute", 0xF3},  {"ocirc", 0xF4},   {"otilde", 0xF5},  {"ouml", 0xF6},    {"oslash", 0xF8},
+    {"ugrave", 0xF9},  {"uacute", 0xFA},  {"ucirc", 0xFB},   {"uuml", 0xFC},    {"yacute", 0xFD},  {"yuml", 0xFF},
 };
 
 /* Decode the entity at S (N bytes, S[0] == '&') into *CP: its length, or 0
@@ -143,13 +139,13 @@ static const struct entity {
 static size_t entity(const char *s, size_t n, int32_t *cp)
 {
     size_t i = 1;
-    if (i < n && s[i] == '#') {
-        int hex = i + 1 < n && (s[i + 1] == 'x' || s[i + 1] == 'X');
+    if (n > 2 && s[1] == '#') {
+        int hex = s[2] == 'x' || s[2] == 'X';
         long v = 0;
         size_t digits = 0;
-        for (i += hex ? 2 : 1; i < n && digits < 8; i++, digits++) {
+        for (i = hex ? 3 : 2; i < n && digits < 8; i++, digits++) {
             char c = s[i];
-            int d = c >= '0' && c <= '9'                            ? c - '0'
+            int d = c >= '0' && c <= '9'                        ? c - '0'
                     : hex && lower(c) >= 'a' && lower(c) <= 'f' ? lower(c) - 'a' + 10
                                                                 : -1;
             if (d < 0)
@@ -170,7 +166,8 @@ static size_t entity(const char *s, size_t n, int32_t *cp)
         return i + 1;
     }
     size_t k = 0;
-    while (i + k < n && k < 8 && ((lower(s[i + k]) >= 'a' && lower(s[i + k]) <= 'z') || (s[i + k] >= '0' && s[i + k] <= '9')))
+    while (i + k < n && k < 8 &&
+           ((lower(s[i + k]) >= 'a' && lower(s[i + k]) <= 'z') || (s[i + k] >= '0' && s[i + k] <= '9')))
         k++;
     if (!k || i + k >= n || s[i + k] != ';')
         return 0;

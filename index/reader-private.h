@@ -22,8 +22,8 @@ struct ng_reader {
     size_t max_record;  /* records (lines, files, SGML records) longer than this are rejected */
     unsigned long line; /* where the last record or failure is */
     char errmsg[512];
-    unsigned long warn_line; /* where the last article's warning is; 0: none */
-    const char *warning;     /* a static string */
+    unsigned long warn_line;          /* where the last article's warning is; 0: none */
+    const char *warning;              /* a static string */
     ng_buf_t field[NG_READER_FIELDS]; /* storage for the article's strings */
     ng_buf_t repaired;                /* a line made valid UTF-8 */
     ng_buf_t record;                  /* trec: the raw text of the record at hand */

@@ -267,8 +267,7 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
 
 /* --- nothing (a dry run) ------------------------------------------------- */
 
-static ng_status_t null_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n,
-                                int *replaced)
+static ng_status_t null_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n, int *replaced)
 {
     (void)sink, (void)a, (void)docs, (void)n;
     *replaced = 0;

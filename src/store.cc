@@ -2,6 +2,7 @@
  * in newsgrep. Every exported function catches everything it may throw. */
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -488,7 +489,7 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
 {
     ng_store_t *store = NULL;
     std::string msg;
-    ng_status_t status;
+    ng_status_t status = NG_STATUS_INDEX_ERROR;
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
@@ -542,9 +543,10 @@ extern "C" ng_status_t ng_store_list_metadata(ng_store_t *store, const char *pre
                 store->db->reopen();
             }
         }
-        for (const auto &item : items)
-            if (fn(ctx, item.first.c_str(), item.second.c_str()) != 0)
-                break;
+        /* FN says when to stop */
+        (void)std::any_of(items.begin(), items.end(), [&](const std::pair<std::string, std::string> &item) {
+            return fn(ctx, item.first.c_str(), item.second.c_str()) != 0;
+        });
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return store_fail(store);

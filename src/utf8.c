@@ -41,8 +41,8 @@ static size_t sequence(const unsigned char *s, size_t n, int32_t *cp)
     }
     if (n < 4 || !continuation(s[1]) || !continuation(s[2]) || !continuation(s[3]))
         return 0;
-    int32_t v = ((int32_t)(c & 0x07) << 18) | ((int32_t)(s[1] & 0x3F) << 12) | ((int32_t)(s[2] & 0x3F) << 6) |
-                (s[3] & 0x3F);
+    int32_t v =
+        ((int32_t)(c & 0x07) << 18) | ((int32_t)(s[1] & 0x3F) << 12) | ((int32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
     if (v < 0x10000 || v > 0x10FFFF)
         return 0;
     *cp = v;

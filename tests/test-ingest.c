@@ -231,7 +231,8 @@ static void test_ingest_and_ledger(void)
     is_num(s->added, 2, "both new");
     is_num(s->commits, 3, "with --batch 1: a commit per article and one for the last ledger entry");
     is_num(seen.notes, 1, "the README is noted");
-    ok(strstr(seen.last[NG_REPORT_NOTE], "README: not a dump") != NULL, "as not a dump (%s)", seen.last[NG_REPORT_NOTE]);
+    ok(strstr(seen.last[NG_REPORT_NOTE], "README: not a dump") != NULL, "as not a dump (%s)",
+       seen.last[NG_REPORT_NOTE]);
     ok(seen.progress_calls >= 2 && !seen.done_went_back, "the progress is told, and never goes back");
     is_num(seen.last_done, s->bytes_total, "at the end, every byte planned is done");
     unsigned long passages = s->passages;
@@ -278,7 +279,8 @@ static void test_ingest_and_ledger(void)
     ng_ingest_path(ing, dump);
     ng_ingest_finish(ing);
     s = ng_ingest_stats(ing);
-    ok(s->files_skipped == 0 && s->replaced == 1 && s->added == 1, "a changed dump is read again: one replaced, one added");
+    ok(s->files_skipped == 0 && s->replaced == 1 && s->added == 1,
+       "a changed dump is read again: one replaced, one added");
     ng_ingest_destroy(ing);
     char copy[4096];
     write_file(scratch_path("copy.jsonl", copy, sizeof copy),

@@ -463,7 +463,6 @@ static void test_detection(void)
     ng_reader_close(r);
 }
 
-
 static const char *data(const char *name, char *path, size_t size)
 {
     const char *srcdir = getenv("top_srcdir");

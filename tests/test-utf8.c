@@ -56,12 +56,16 @@ static void test_repair(void)
     is_str(ng_buf_str(&out), "caf\xC3\xA9", "and is appended as it is");
 
     ng_buf_clear(&out);
-    is_num(ng_utf8_repair("caf\xE9 \x93hot\x94 \xA3" "5", 13, &out), 4, "four Windows-1252 bytes repaired");
+    is_num(ng_utf8_repair("caf\xE9 \x93hot\x94 \xA3"
+                          "5",
+                          13, &out),
+           4, "four Windows-1252 bytes repaired");
     is_str(ng_buf_str(&out), "café “hot” £5", "into their UTF-8 characters");
     is_num(ng_utf8_valid_prefix(out.data, out.len), out.len, "the result is valid UTF-8");
 
     ng_buf_clear(&out);
-    is_num(ng_utf8_repair("a\xC3\xA9\xE9z", 5, &out), 1, "a mix of UTF-8 and Latin-1: only the Latin-1 byte is repaired");
+    is_num(ng_utf8_repair("a\xC3\xA9\xE9z", 5, &out), 1,
+           "a mix of UTF-8 and Latin-1: only the Latin-1 byte is repaired");
     is_str(ng_buf_str(&out), "aééz", "both read as é");
 
     ng_buf_clear(&out);
