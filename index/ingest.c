@@ -306,15 +306,19 @@ static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *n
     ng_dump_t dump;
     memset(&dump, 0, sizeof dump);
     char abs[PATH_MAX];
-    snprintf(abs, sizeof abs, "%s", path);
+    size_t plen = strlen(path) < sizeof abs ? strlen(path) : sizeof abs - 1;
+    memcpy(abs, path, plen);
+    abs[plen] = '\0';
     if (!is_stdin) {
         if (stat(path, &before) != 0) {
             report(ing, NG_REPORT_ERROR, "%s: %s", name, strerror(errno));
             ing->stats.errors++;
             return NG_STATUS_SUCCESS;
         }
-        if (!realpath(path, abs))
-            snprintf(abs, sizeof abs, "%s", path);
+        if (!realpath(path, abs)) { /* keep the path as given */
+            memcpy(abs, path, plen);
+            abs[plen] = '\0';
+        }
         if (S_ISREG(before.st_mode)) { /* pipes cannot be read twice */
             int fd = open(path, O_RDONLY | O_CLOEXEC);
             if (fd < 0 || ng_ledger_fingerprint(fd, dump.fingerprint) != NG_STATUS_SUCCESS) {
