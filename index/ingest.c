@@ -1,17 +1,24 @@
 /* The ingest driver of ingest.h: dump paths -> readers -> articles -> segmenter
- * -> analyzer -> one store document per passage. */
+ * -> analyzer -> one document per passage -> the sink, a commit every batch;
+ * and the ledger entry of each dump, in the commit of its last articles. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "analyzer.h"
 #include "buf.h"
 #include "ingest.h"
 #include "layout.h"
+#include "ledger.h"
 #include "record.h"
 #include "segment.h"
 
@@ -19,7 +26,7 @@
 #define MAX_DEPTH 64
 
 struct ng_ingest {
-    ng_store_t *store;
+    ng_sink_t *sink;
     ng_analyzer_t *analyzer;
     ng_segmenter_t *seg;
     ng_ingest_opts_t opts;
@@ -28,9 +35,15 @@ struct ng_ingest {
     size_t ndocs;
     ng_doc_t *doc; /* the doc the token callbacks fill */
     ng_status_t doc_status;
+    unsigned long pending; /* articles since the last commit */
+    int dirty;             /* something to commit */
+    ng_reader_t *reader;   /* the file being read, for the progress */
+    unsigned long long bytes_base;
     ng_buf_t term;
     ng_buf_t record;
     ng_buf_t path; /* scratch for the directory walk */
+    ng_buf_t key;
+    ng_buf_t value;
 };
 
 static void report(ng_ingest_t *ing, ng_report_kind_t kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -44,18 +57,30 @@ static void report(ng_ingest_t *ing, ng_report_kind_t kind, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ing->opts.report(ing->opts.report_ctx, kind, msg);
+    ing->opts.report(ing->opts.ctx, kind, msg);
 }
 
-ng_status_t ng_ingest_new(ng_store_t *store, ng_analyzer_t *analyzer, const ng_ingest_opts_t *opts, ng_ingest_t **out)
+static void progress(ng_ingest_t *ing)
+{
+    if (!ing->opts.progress)
+        return;
+    ing->stats.bytes_done = ing->bytes_base + (ing->reader ? ng_reader_offset(ing->reader) : 0);
+    ing->opts.progress(ing->opts.ctx, &ing->stats);
+}
+
+ng_status_t ng_ingest_new(ng_sink_t *sink, ng_analyzer_t *analyzer, const ng_ingest_opts_t *opts, ng_ingest_t **out)
 {
     ng_ingest_t *ing = calloc(1, sizeof *ing);
     *out = NULL;
     if (!ing)
         return NG_STATUS_OUT_OF_MEMORY;
-    ing->store = store;
+    ing->sink = sink;
     ing->analyzer = analyzer;
     ing->opts = *opts;
+    if (!ing->opts.batch)
+        ing->opts.batch = NG_INGEST_BATCH;
+    if (!ing->opts.max_record)
+        ing->opts.max_record = NG_READER_MAX_RECORD;
     ng_status_t st = ng_segmenter_new(opts->max_words, &ing->seg);
     if (st != NG_STATUS_SUCCESS) {
         ng_ingest_destroy(ing);
@@ -76,6 +101,8 @@ void ng_ingest_destroy(ng_ingest_t *ing)
     ng_buf_free(&ing->term);
     ng_buf_free(&ing->record);
     ng_buf_free(&ing->path);
+    ng_buf_free(&ing->key);
+    ng_buf_free(&ing->value);
     free(ing);
 }
 
@@ -166,17 +193,29 @@ static ng_status_t build_passage(ng_ingest_t *ing, const ng_article_t *a, unsign
     return ng_doc_set_data(ing->doc, ing->record.data, ing->record.len);
 }
 
+static ng_status_t commit(ng_ingest_t *ing)
+{
+    ng_status_t st = ng_sink_commit(ing->sink);
+    if (st != NG_STATUS_SUCCESS)
+        return st;
+    ing->stats.commits++;
+    ing->pending = 0;
+    ing->dirty = 0;
+    return NG_STATUS_SUCCESS;
+}
+
 ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
 {
     size_t n;
     ng_status_t st = ng_segment(ing->seg, a->body, a->body_len, &n);
     if (st != NG_STATUS_SUCCESS)
         return st;
-    /* An article with a title and no text is found by its title. */
-    int title_only = n == 0;
+    /* An article with a title and no text is found by its title; one with
+     * neither (an empty wire story) has no passage. */
+    int title_only = n == 0 && *a->title;
     if (title_only)
         n = 1;
-    if ((st = ensure_docs(ing, n)) != NG_STATUS_SUCCESS)
+    if ((st = ensure_docs(ing, n ? n : 1)) != NG_STATUS_SUCCESS)
         return st;
     for (size_t i = 0; i < n; i++) {
         const char *text = a->title;
@@ -186,25 +225,138 @@ ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
         ing->doc = ing->docs[i];
         if ((st = build_passage(ing, a, (unsigned)(i + 1), text, len)) != NG_STATUS_SUCCESS)
             return st;
-        ing->stats.bytes += len;
+        ing->stats.text_bytes += len;
     }
     int replaced = 0;
-    st = ng_store_replace_article(ing->store, a->id, ing->docs, n, &replaced);
+    st = ng_sink_replace_article(ing->sink, a, ing->docs, n, &replaced);
     if (st != NG_STATUS_SUCCESS)
         return st;
     ing->stats.articles++;
-    ing->stats.replaced += (unsigned long)replaced;
+    if (replaced)
+        ing->stats.replaced++;
+    else
+        ing->stats.added++;
     ing->stats.passages += n;
+    ing->dirty = 1;
+    if (++ing->pending >= ing->opts.batch)
+        return commit(ing);
     return NG_STATUS_SUCCESS;
+}
+
+ng_status_t ng_ingest_finish(ng_ingest_t *ing)
+{
+    return ing->dirty ? commit(ing) : NG_STATUS_SUCCESS;
+}
+
+/* A name that a directory of dumps uses for its documentation. */
+static int documentation_name(const char *base)
+{
+    static const char *const names[] = {"readme",  "license", "licence", "copying", "changelog",
+                                        "changes", "authors", "notice",  "install"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strncasecmp(base, names[i], strlen(names[i])) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The ledger's record of the dump at ABS, if it holds FINGERPRINT: 1 and the
+ * record in *DUMP (its path points into ing->value), 0 if not, -1 on failure. */
+static int in_ledger(ng_ingest_t *ing, const char *abs, const char *fingerprint, ng_dump_t *dump, ng_status_t *st)
+{
+    char *value = NULL;
+    if (ng_ledger_key(abs, &ing->key) != 0) {
+        *st = NG_STATUS_OUT_OF_MEMORY;
+        return -1;
+    }
+    if ((*st = ng_sink_get_metadata(ing->sink, ing->key.data, &value)) != NG_STATUS_SUCCESS)
+        return -1;
+    ng_buf_clear(&ing->value);
+    int rc = ng_buf_append_str(&ing->value, value);
+    free(value);
+    if (rc != 0) {
+        *st = NG_STATUS_OUT_OF_MEMORY;
+        return -1;
+    }
+    return ng_ledger_decode(ing->value.data, dump) == 0 && strcmp(dump->fingerprint, fingerprint) == 0 &&
+           strcmp(dump->path, abs) == 0;
+}
+
+static ng_status_t record_dump(ng_ingest_t *ing, const ng_dump_t *dump)
+{
+    ng_buf_clear(&ing->value);
+    if (ng_ledger_key(dump->path, &ing->key) != 0 || ng_ledger_encode(dump, &ing->value) != 0)
+        return NG_STATUS_OUT_OF_MEMORY;
+    ing->dirty = 1;
+    return ng_sink_set_metadata(ing->sink, ing->key.data, ing->value.data);
 }
 
 /* Index the file PATH, called NAME in messages; TEXT_ID is the id its article
  * gets in the text format. NAMED: the user named it (so it must be a dump). */
 static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *name, const char *text_id, int named)
 {
-    ng_reader_t *reader;
+    int is_stdin = strcmp(path, "-") == 0;
+    struct stat before;
+    memset(&before, 0, sizeof before);
+    ng_dump_t dump;
+    memset(&dump, 0, sizeof dump);
+    char abs[PATH_MAX];
+    size_t plen = strlen(path) < sizeof abs ? strlen(path) : sizeof abs - 1;
+    memcpy(abs, path, plen);
+    abs[plen] = '\0';
+    if (!is_stdin) {
+        if (stat(path, &before) != 0) {
+            report(ing, NG_REPORT_ERROR, "%s: %s", name, strerror(errno));
+            ing->stats.errors++;
+            return NG_STATUS_SUCCESS;
+        }
+        if (!realpath(path, abs)) { /* keep the path as given */
+            memcpy(abs, path, plen);
+            abs[plen] = '\0';
+        }
+        if (S_ISREG(before.st_mode)) { /* pipes cannot be read twice */
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || ng_ledger_fingerprint(fd, dump.fingerprint) != NG_STATUS_SUCCESS) {
+                report(ing, NG_REPORT_ERROR, "%s: %s", name, strerror(errno));
+                ing->stats.errors++;
+                if (fd >= 0)
+                    close(fd);
+                return NG_STATUS_SUCCESS;
+            }
+            close(fd);
+        }
+    }
+    ng_status_t st;
+    if (*dump.fingerprint && !ing->opts.force) {
+        ng_dump_t old;
+        int rc = in_ledger(ing, abs, dump.fingerprint, &old, &st);
+        if (rc < 0)
+            return st;
+        if (rc) {
+            char when[64];
+            time_t t = (time_t)old.time;
+            struct tm tm;
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+            if (named) /* in a folder of nightly dumps, the old ones are the rule: the summary counts them */
+                report(ing, NG_REPORT_NOTE, "%s: already indexed on %s, passed over (--force indexes it again)", name,
+                       when);
+            ing->stats.files++;
+            ing->stats.files_skipped++;
+            ing->stats.articles += old.articles;
+            ing->stats.skipped += old.articles;
+            ing->bytes_base += (unsigned long long)before.st_size;
+            progress(ing);
+            return NG_STATUS_SUCCESS;
+        }
+    }
+
     char *errmsg;
-    ng_status_t st = ng_reader_open(path, name, text_id, ing->opts.format, &reader, &errmsg);
+    st = ng_reader_open(path, name, text_id, ing->opts.format, &ing->reader, &errmsg);
     if (st != NG_STATUS_SUCCESS) {
         if (st == NG_STATUS_OUT_OF_MEMORY)
             return st;
@@ -213,17 +365,21 @@ static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *n
         ing->stats.errors++;
         return NG_STATUS_SUCCESS;
     }
-    if (ng_reader_format(reader) == NG_FORMAT_NONE) {
+    ng_reader_t *reader = ing->reader;
+    ng_reader_set_max_record(reader, ing->opts.max_record);
+    ng_format_t format = ng_reader_format(reader);
+    if (format == NG_FORMAT_NONE || (!named && format == NG_FORMAT_TEXT && ing->opts.format == NG_FORMAT_AUTO &&
+                                     documentation_name(base_name(path)))) {
         if (named) {
             report(ing, NG_REPORT_ERROR, "%s: not a dump in a known format (text files must end in .txt)", name);
             ing->stats.errors++;
         } else {
             report(ing, NG_REPORT_NOTE, "%s: not a dump, skipped", name);
         }
-        ng_reader_close(reader);
-        return NG_STATUS_SUCCESS;
+        goto done;
     }
-    ing->stats.files++;
+
+    const ng_ingest_stats_t was = ing->stats;
     ng_article_t article;
     for (;;) {
         st = ng_reader_next(reader, &article);
@@ -237,11 +393,49 @@ static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *n
             continue; /* after an I/O error the reader is at its end */
         }
         if (st != NG_STATUS_SUCCESS)
-            break;
+            goto done;
+        unsigned long line;
+        const char *warning = ng_reader_warning(reader, &line);
+        if (warning) {
+            report(ing, NG_REPORT_WARNING, "%s:%lu: warning: %s", name, line, warning);
+            ing->stats.warnings++;
+        }
         if ((st = ng_ingest_article(ing, &article)) != NG_STATUS_SUCCESS)
-            break;
+            goto done;
+        progress(ing);
     }
+    dump.articles = ing->stats.articles - was.articles;
+    dump.rejected = ing->stats.rejected - was.rejected;
+    if (dump.articles == 0 && dump.rejected == 0) {
+        if (named) {
+            report(ing, NG_REPORT_ERROR, "%s: holds no %s record", name, ng_format_name(format));
+            ing->stats.errors++;
+        } else {
+            report(ing, NG_REPORT_NOTE, "%s: holds no %s record, skipped", name, ng_format_name(format));
+        }
+        goto done;
+    }
+    ing->stats.files++;
+    struct stat after;
+    if (!is_stdin && *dump.fingerprint &&
+        (stat(path, &after) != 0 || after.st_size != before.st_size || after.st_mtime != before.st_mtime)) {
+        report(ing, NG_REPORT_WARNING, "%s: warning: the file changed while it was read; not recorded as indexed",
+               name);
+        ing->stats.warnings++;
+        goto done;
+    }
+    dump.path = is_stdin ? "-" : abs;
+    dump.time = (long long)time(NULL);
+    snprintf(dump.format, sizeof dump.format, "%s", ng_format_name(format));
+    dump.replaced = ing->stats.replaced - was.replaced;
+    dump.passages = ing->stats.passages - was.passages;
+    st = record_dump(ing, &dump);
+done:
+    ing->bytes_base +=
+        is_stdin || !S_ISREG(before.st_mode) ? ng_reader_offset(reader) : (unsigned long long)before.st_size;
+    ing->reader = NULL;
     ng_reader_close(reader);
+    progress(ing);
     return st;
 }
 
@@ -250,19 +444,31 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int excluded(const ng_ingest_t *ing, const char *name)
+{
+    for (const char **g = ing->opts.exclude; g && *g; g++)
+        if (fnmatch(*g, name, 0) == 0)
+            return 1;
+    return 0;
+}
+
 /* Walk the directory ing->path, whose part after ROOT_LEN bytes is the article
- * id prefix of its text files. */
-static ng_status_t walk(ng_ingest_t *ing, size_t root_len, int depth)
+ * id prefix of its text files. PLAN: only add up the sizes of its files. */
+static ng_status_t walk(ng_ingest_t *ing, size_t root_len, int depth, int plan)
 {
     if (depth > MAX_DEPTH) {
-        report(ing, NG_REPORT_ERROR, "%s: directories nested too deep (a symlink loop?)", ing->path.data);
-        ing->stats.errors++;
+        if (!plan) {
+            report(ing, NG_REPORT_ERROR, "%s: directories nested too deep (a symlink loop?)", ing->path.data);
+            ing->stats.errors++;
+        }
         return NG_STATUS_SUCCESS;
     }
     DIR *dir = opendir(ing->path.data);
     if (!dir) {
-        report(ing, NG_REPORT_ERROR, "%s: %s", ing->path.data, strerror(errno));
-        ing->stats.errors++;
+        if (!plan) {
+            report(ing, NG_REPORT_ERROR, "%s: %s", ing->path.data, strerror(errno));
+            ing->stats.errors++;
+        }
         return NG_STATUS_SUCCESS;
     }
     char **names = NULL;
@@ -270,8 +476,8 @@ static ng_status_t walk(ng_ingest_t *ing, size_t root_len, int depth)
     ng_status_t st = NG_STATUS_SUCCESS;
     struct dirent *de;
     while ((de = readdir(dir)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue; /* ., .., and hidden files such as .git */
+        if (de->d_name[0] == '.' || excluded(ing, de->d_name))
+            continue; /* ., .., hidden files such as .git, and what the user excludes */
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             char **more = realloc(names, cap * sizeof *names);
@@ -300,10 +506,14 @@ static ng_status_t walk(ng_ingest_t *ing, size_t root_len, int depth)
         }
         struct stat sb;
         if (stat(ing->path.data, &sb) != 0) {
-            report(ing, NG_REPORT_ERROR, "%s: %s", ing->path.data, strerror(errno));
-            ing->stats.errors++;
+            if (!plan) {
+                report(ing, NG_REPORT_ERROR, "%s: %s", ing->path.data, strerror(errno));
+                ing->stats.errors++;
+            }
         } else if (S_ISDIR(sb.st_mode)) {
-            st = walk(ing, root_len, depth + 1);
+            st = walk(ing, root_len, depth + 1, plan);
+        } else if (S_ISREG(sb.st_mode) && plan) {
+            ing->stats.bytes_total += (unsigned long long)sb.st_size;
         } else if (S_ISREG(sb.st_mode)) {
             char *file = strdup(ing->path.data);
             if (!file)
@@ -321,19 +531,26 @@ static ng_status_t walk(ng_ingest_t *ing, size_t root_len, int depth)
     return st;
 }
 
-ng_status_t ng_ingest_path(ng_ingest_t *ing, const char *path)
+/* Walk PATH (PLAN: only add up sizes). */
+static ng_status_t visit(ng_ingest_t *ing, const char *path, int plan)
 {
     if (strcmp(path, "-") == 0)
-        return ingest_file(ing, "-", "(standard input)", "stdin", 1);
+        return plan ? NG_STATUS_SUCCESS : ingest_file(ing, "-", "(standard input)", "stdin", 1);
     struct stat sb;
     if (stat(path, &sb) != 0) {
-        report(ing, NG_REPORT_ERROR, "%s: %s", path, strerror(errno));
-        ing->stats.errors++;
+        if (!plan) {
+            report(ing, NG_REPORT_ERROR, "%s: %s", path, strerror(errno));
+            ing->stats.errors++;
+        }
         return NG_STATUS_SUCCESS;
     }
     if (!S_ISDIR(sb.st_mode)) {
-        const char *slash = strrchr(path, '/');
-        return ingest_file(ing, path, path, slash ? slash + 1 : path, 1);
+        if (plan) {
+            if (S_ISREG(sb.st_mode))
+                ing->stats.bytes_total += (unsigned long long)sb.st_size;
+            return NG_STATUS_SUCCESS;
+        }
+        return ingest_file(ing, path, path, base_name(path), 1);
     }
     ng_buf_clear(&ing->path);
     if (ng_buf_append_str(&ing->path, path) != 0)
@@ -341,5 +558,15 @@ ng_status_t ng_ingest_path(ng_ingest_t *ing, const char *path)
     while (ing->path.len > 1 && ing->path.data[ing->path.len - 1] == '/')
         ing->path.data[--ing->path.len] = '\0';
     /* ids of text files are their paths below PATH, without the slash */
-    return walk(ing, ing->path.len + 1, 0);
+    return walk(ing, ing->path.len + 1, 0, plan);
+}
+
+void ng_ingest_plan(ng_ingest_t *ing, const char *path)
+{
+    visit(ing, path, 1);
+}
+
+ng_status_t ng_ingest_path(ng_ingest_t *ing, const char *path)
+{
+    return visit(ing, path, 0);
 }

@@ -11,7 +11,8 @@
 extern "C" {
 #endif
 
-/* Lines (records) longer than this are rejected, not read into memory. */
+/* Lines (records) longer than this are rejected, not read into memory, unless
+ * the input is told otherwise (ng_input_set_max_line). */
 #define NG_INPUT_MAX_LINE (16u << 20)
 
 typedef struct ng_input ng_input_t;
@@ -21,6 +22,10 @@ typedef struct ng_input ng_input_t;
 ng_status_t ng_input_open(const char *path, const char *name, ng_input_t **out, char **errmsg);
 void ng_input_close(ng_input_t *in);
 const char *ng_input_name(const ng_input_t *in);
+/* Reject lines longer than MAX bytes (at least 1) from now on. */
+void ng_input_set_max_line(ng_input_t *in, size_t max);
+/* How many bytes of the file (compressed, for gzip) have been read so far. */
+unsigned long long ng_input_offset(const ng_input_t *in);
 
 /* The first non-blank byte of the (decompressed) content, without consuming
  * it; -1 for an empty or all-blank input. */
@@ -28,7 +33,7 @@ int ng_input_first_byte(ng_input_t *in);
 
 /* The next line, without its "\n" or "\r\n", in *LINE (valid until the next
  * call) and *LEN. NG_STATUS_END at the end; NG_STATUS_BAD_RECORD for a line over
- * NG_INPUT_MAX_LINE (skipped: the next call reads the line after it);
+ * the limit (skipped: the next call reads the line after it);
  * NG_STATUS_IO_ERROR when the file cannot be read further (a truncated gzip).
  * The message of the last failure is ng_input_errmsg(). */
 ng_status_t ng_input_getline(ng_input_t *in, const char **line, size_t *len);

@@ -1,22 +1,28 @@
-/* newsgrep-index: add news dumps to an index. Exit status: 0 all went in,
- * 3 some records were rejected, 2 a fatal error or an unreadable path. */
+/* newsgrep-index: add news dumps to an index, a commit every batch of articles;
+ * show what was indexed when. Exit status: 0 all went in, 3 some records were
+ * rejected, 2 a fatal error or an unreadable path. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <errno.h>
+#include <unistd.h>
 
 #include "analyzer.h"
 #include "defaults.h"
 #include "ingest.h"
+#include "layout.h"
+#include "ledger.h"
 #include "reader.h"
 #include "segment.h"
+#include "sink.h"
 #include "store.h"
 
 enum { EXIT_OK = 0, EXIT_TROUBLE = 2, EXIT_REJECTED = 3 };
@@ -27,11 +33,19 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "Usage: %s [OPTION]... DUMP...\n"
+            "  or:  %s --list-dumps [--db=DIR]\n"
             "Add news dumps (files, directories, - for stdin; plain or gzip) to an index.\n"
             "\n"
             "  -d, --db=DIR           the index (default: $NEWSGREP_DB, else\n"
             "                         ~/.local/share/newsgrep/db); created when missing\n"
-            "  -f, --format=FORMAT    read every dump as text or jsonl (default: auto)\n"
+            "  -f, --format=FORMAT    read every dump as text, jsonl or trec (default: auto)\n"
+            "  -b, --batch=N          commit every N articles (default %d)\n"
+            "      --force            index dumps again even if already indexed\n"
+            "      --exclude=GLOB     in directories, pass over files named GLOB\n"
+            "      --max-record=SIZE  reject records over SIZE bytes (default 16M)\n"
+            "      --wait             wait for another newsgrep-index to finish\n"
+            "  -n, --dry-run          read and check the dumps, write nothing\n"
+            "      --list-dumps       list the dumps indexed, with when and counts\n"
             "      --language=LANG    stemming language of a new index (default english)\n"
             "      --passage-words=N  cut passages longer than N words (default %d)\n"
             "  -q, --quiet            print only errors and rejected records\n"
@@ -40,8 +54,10 @@ static void usage(FILE *fp)
             "\n"
             "Exit status: 0 when all went in, 3 when some records were rejected,\n"
             "2 on an error.\n",
-            program, NG_PASSAGE_MAX_WORDS);
+            program, program, NG_INGEST_BATCH, NG_PASSAGE_MAX_WORDS);
 }
+
+static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int die(const char *fmt, ...)
 {
@@ -59,17 +75,21 @@ typedef struct options {
     const char *language;
     ng_format_t format;
     unsigned long passage_words;
-    int quiet;
+    unsigned long batch;
+    size_t max_record;
+    const char **exclude;
+    int nexclude;
+    int quiet, force, wait, dry_run, list_dumps;
 } options_t;
 
-static void print_report(void *ctx, ng_report_kind_t kind, const char *message)
-{
-    const options_t *opt = ctx;
-    if (kind == NG_REPORT_REJECTED)
-        fprintf(stderr, "%s\n", message); /* FILE:LINE: reason, as compilers do */
-    else if (kind == NG_REPORT_ERROR || !opt->quiet)
-        fprintf(stderr, "%s: %s\n", program, message);
-}
+/* What the terminal shows: the progress line, when stderr is one. */
+typedef struct ui {
+    const options_t *opt;
+    int bar;      /* draw the progress line */
+    int shown;    /* a progress line is on the screen */
+    double start; /* when the run began */
+    double last;  /* when the line was last drawn */
+} ui_t;
 
 static double now(void)
 {
@@ -78,13 +98,81 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void clear_bar(ui_t *ui)
+{
+    if (ui->shown) {
+        fputs("\r\033[K", stderr);
+        ui->shown = 0;
+    }
+}
+
+static void print_report(void *ctx, ng_report_kind_t kind, const char *message)
+{
+    ui_t *ui = ctx;
+    if (kind != NG_REPORT_REJECTED && kind != NG_REPORT_ERROR && ui->opt->quiet)
+        return;
+    clear_bar(ui);
+    if (kind == NG_REPORT_REJECTED || kind == NG_REPORT_WARNING)
+        fprintf(stderr, "%s\n", message); /* FILE:LINE: ..., as compilers do */
+    else
+        fprintf(stderr, "%s: %s\n", program, message);
+}
+
+static int terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
+}
+
+static void show_progress(void *ctx, const ng_ingest_stats_t *s)
+{
+    ui_t *ui = ctx;
+    double t = now();
+    int complete = s->bytes_total && s->bytes_done >= s->bytes_total;
+    if (!ui->bar || (t - ui->last < 0.1 && !complete)) /* redraw ten times a second, and at the end */
+        return;
+    ui->last = t;
+    double elapsed = t - ui->start > 1e-3 ? t - ui->start : 1e-3;
+    double mb = (double)s->bytes_done / 1e6, rate = mb / elapsed;
+    char line[256];
+    int n = 0;
+    if (s->bytes_total) {
+        double done = (double)s->bytes_done / (double)s->bytes_total;
+        if (done > 1)
+            done = 1;
+        char bar[11];
+        int filled = (int)(done * 10);
+        for (int i = 0; i < 10; i++)
+            bar[i] = i < filled ? '#' : '.';
+        bar[10] = '\0';
+        n = snprintf(line, sizeof line, "[%s] %3d%%  %.1f/%.1f MB", bar, (int)(done * 100), mb,
+                     (double)s->bytes_total / 1e6);
+    } else {
+        n = snprintf(line, sizeof line, "%.1f MB", mb);
+    }
+    n += snprintf(line + n, sizeof line - (size_t)n, "  %lu article%s, %.0f/s  %.1f MB/s", s->articles,
+                  s->articles == 1 ? "" : "s", (double)s->articles / elapsed, rate);
+    if (s->bytes_total && rate > 0 && s->bytes_done <= s->bytes_total) {
+        long eta = (long)((double)(s->bytes_total - s->bytes_done) / 1e6 / rate + 0.5);
+        snprintf(line + n, sizeof line - (size_t)n, "  ETA %ld:%02ld", eta / 60, eta % 60);
+    }
+    int width = terminal_width() - 1;
+    if ((int)strlen(line) > width)
+        line[width] = '\0';
+    fprintf(stderr, "\r%s\033[K", line);
+    fflush(stderr);
+    ui->shown = 1;
+}
+
 /* The language of the index: as recorded, else the one asked for (recorded). */
-static int choose_language(ng_store_t *store, const options_t *opt, ng_analyzer_t **analyzer)
+static int choose_language(ng_sink_t *sink, const options_t *opt, ng_analyzer_t **analyzer)
 {
     char *recorded = NULL;
     int rc = EXIT_TROUBLE;
-    if (ng_store_get_metadata(store, NG_META_LANGUAGE, &recorded) != NG_STATUS_SUCCESS)
-        return die("cannot read index %s: %s", opt->db, ng_store_errmsg(store));
+    if (ng_sink_get_metadata(sink, NG_META_LANGUAGE, &recorded) != NG_STATUS_SUCCESS)
+        return die("cannot read index %s: %s", opt->db, ng_sink_errmsg(sink));
     const char *language = opt->language ? opt->language : NG_DEFAULT_LANGUAGE;
     if (*recorded) {
         if (opt->language && strcmp(opt->language, recorded) != 0) {
@@ -93,17 +181,18 @@ static int choose_language(ng_store_t *store, const options_t *opt, ng_analyzer_
         }
         language = recorded;
     }
-    ng_status_t st = ng_analyzer_new(language, analyzer);
-    if (st == NG_STATUS_UNSUPPORTED) {
-        rc = die("unknown language '%s' (try english, french, german, ... or none)", language);
-        goto out;
+    if (strcmp(ng_analyzer_language(*analyzer), language) != 0) {
+        ng_analyzer_destroy(*analyzer);
+        *analyzer = NULL;
+        ng_status_t st = ng_analyzer_new(language, analyzer);
+        if (st != NG_STATUS_SUCCESS) {
+            rc = die("index %s: cannot stem words as '%s': %s", opt->db, language, ng_status_to_string(st));
+            goto out;
+        }
     }
-    if (st != NG_STATUS_SUCCESS) {
-        rc = die("%s", ng_status_to_string(st));
-        goto out;
-    }
-    if (!*recorded && ng_store_set_metadata(store, NG_META_LANGUAGE, language) != NG_STATUS_SUCCESS) {
-        rc = die("cannot write index %s: %s", opt->db, ng_store_errmsg(store));
+    if (!*recorded && (ng_sink_set_metadata(sink, NG_META_LANGUAGE, language) != NG_STATUS_SUCCESS ||
+                       ng_sink_commit(sink) != NG_STATUS_SUCCESS)) {
+        rc = die("cannot write index %s: %s", opt->db, ng_sink_errmsg(sink));
         goto out;
     }
     rc = EXIT_OK;
@@ -112,7 +201,7 @@ out:
     return rc;
 }
 
-/* mkdir -p of PATH's parent: Xapian creates the index folder, not its parents. */
+/* mkdir -p of PATH's parent: the index folder is made by renaming, not its parents. */
 static int make_parents(const char *path)
 {
     char *dir = strdup(path);
@@ -132,106 +221,303 @@ static int make_parents(const char *path)
     return 0;
 }
 
+static int open_index(const options_t *opt, ng_sink_t **sink)
+{
+    char *errmsg = NULL;
+    if (make_parents(opt->db) != 0)
+        return die("cannot create the folders of %s: %s", opt->db, strerror(errno));
+    ng_status_t st = ng_sink_open_index(opt->db, opt->wait ? NG_SINK_WAIT : 0,
+                                        opt->language ? opt->language : NG_DEFAULT_LANGUAGE, sink, NULL, &errmsg);
+    int rc = EXIT_OK;
+    if (st == NG_STATUS_LOCKED)
+        rc =
+            die("index %s is locked: another newsgrep-index is writing to it (--wait waits for it to finish)", opt->db);
+    else if (st != NG_STATUS_SUCCESS)
+        rc = die("cannot open index %s for writing: %s", opt->db, errmsg ? errmsg : ng_status_to_string(st));
+    free(errmsg);
+    return rc;
+}
+
 static int run(const options_t *opt, char **paths, int npaths)
 {
-    double start = now();
-    ng_store_t *store = NULL;
+    ui_t ui = {opt, 0, 0, now(), 0};
+    ng_sink_t *sink = NULL;
     ng_analyzer_t *analyzer = NULL;
     ng_ingest_t *ingest = NULL;
-    char *errmsg = NULL;
     int rc = EXIT_TROUBLE;
 
-    if (make_parents(opt->db) != 0) {
-        die("cannot create the folders of %s: %s", opt->db, strerror(errno));
+    const char *language = opt->language ? opt->language : NG_DEFAULT_LANGUAGE;
+    ng_status_t st = ng_analyzer_new(language, &analyzer);
+    if (st == NG_STATUS_UNSUPPORTED)
+        return die("unknown language '%s' (try english, french, german, ... or none)", language);
+    if (st != NG_STATUS_SUCCESS)
+        return die("%s", ng_status_to_string(st));
+    if (opt->dry_run) {
+        if (ng_sink_open_null(&sink) != NG_STATUS_SUCCESS) {
+            die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+            goto out;
+        }
+    } else if (open_index(opt, &sink) != EXIT_OK || choose_language(sink, opt, &analyzer) != EXIT_OK) {
         goto out;
     }
-    ng_status_t st = ng_store_open(opt->db, NG_STORE_WRITE, &store, &errmsg);
-    if (st == NG_STATUS_LOCKED) {
-        die("index %s is locked: another newsgrep-index is writing to it", opt->db);
-        goto out;
-    }
-    if (st != NG_STATUS_SUCCESS) {
-        die("cannot open index %s for writing: %s", opt->db, errmsg ? errmsg : ng_status_to_string(st));
-        goto out;
-    }
-    if (choose_language(store, opt, &analyzer) != EXIT_OK)
-        goto out;
 
-    ng_ingest_opts_t io = {opt->format, opt->passage_words, print_report, (void *)opt};
-    if ((st = ng_ingest_new(store, analyzer, &io, &ingest)) != NG_STATUS_SUCCESS) {
+    ng_ingest_opts_t io;
+    memset(&io, 0, sizeof io);
+    io.format = opt->format;
+    io.max_words = opt->passage_words;
+    io.max_record = opt->max_record;
+    io.batch = opt->batch;
+    io.force = opt->force;
+    io.exclude = opt->exclude;
+    io.report = print_report;
+    io.progress = show_progress;
+    io.ctx = &ui;
+    if ((st = ng_ingest_new(sink, analyzer, &io, &ingest)) != NG_STATUS_SUCCESS) {
         die("%s", ng_status_to_string(st));
         goto out;
     }
-    for (int i = 0; i < npaths; i++) {
-        if ((st = ng_ingest_path(ingest, paths[i])) != NG_STATUS_SUCCESS) {
-            die("indexing stopped, index %s left as it was: %s", opt->db,
-                *ng_store_errmsg(store) ? ng_store_errmsg(store) : ng_status_to_string(st));
-            goto out;
-        }
-    }
-    if (ng_store_commit(store) != NG_STATUS_SUCCESS) {
-        die("cannot commit to index %s: %s", opt->db, ng_store_errmsg(store));
+    ui.bar = !opt->quiet && isatty(STDERR_FILENO);
+    if (ui.bar)
+        for (int i = 0; i < npaths; i++)
+            ng_ingest_plan(ingest, paths[i]);
+    for (int i = 0; i < npaths && st == NG_STATUS_SUCCESS; i++)
+        st = ng_ingest_path(ingest, paths[i]);
+    if (st == NG_STATUS_SUCCESS)
+        st = ng_ingest_finish(ingest);
+    clear_bar(&ui);
+    if (st != NG_STATUS_SUCCESS) {
+        die("indexing stopped, index %s left at its last commit: %s", opt->db,
+            *ng_sink_errmsg(sink) ? ng_sink_errmsg(sink) : ng_status_to_string(st));
         goto out;
     }
 
     const ng_ingest_stats_t *s = ng_ingest_stats(ingest);
     if (!opt->quiet)
-        fprintf(stderr, "%s: %lu file%s, %lu article%s (%lu replaced), %lu passages, %lu rejected record%s, %.1f s\n",
-                program, s->files, s->files == 1 ? "" : "s", s->articles, s->articles == 1 ? "" : "s", s->replaced,
-                s->passages, s->rejected, s->rejected == 1 ? "" : "s", now() - start);
+        fprintf(stderr,
+                "%s: %s%lu file%s (%lu already indexed), %lu article%s (%lu added, %lu replaced, %lu skipped), "
+                "%lu passage%s, %lu rejected record%s, %.1f s\n",
+                program, opt->dry_run ? "dry run: " : "", s->files, s->files == 1 ? "" : "s", s->files_skipped,
+                s->articles, s->articles == 1 ? "" : "s", s->added, s->replaced, s->skipped, s->passages,
+                s->passages == 1 ? "" : "s", s->rejected, s->rejected == 1 ? "" : "s", now() - ui.start);
     rc = s->errors ? EXIT_TROUBLE : s->rejected ? EXIT_REJECTED : EXIT_OK;
 out:
     ng_ingest_destroy(ingest);
+    ng_sink_close(sink);
     ng_analyzer_destroy(analyzer);
-    ng_store_close(store);
-    free(errmsg);
     return rc;
+}
+
+/* --- --list-dumps ---------------------------------------------------------- */
+
+typedef struct listing {
+    ng_dump_t *dumps;
+    char **values; /* the metadata values the dumps' paths point into */
+    size_t n, cap;
+    int bad;
+} listing_t;
+
+static int collect(void *ctx, const char *key, const char *value)
+{
+    listing_t *l = ctx;
+    (void)key;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        ng_dump_t *d = realloc(l->dumps, cap * sizeof *d);
+        if (d)
+            l->dumps = d;
+        char **v = realloc(l->values, cap * sizeof *v);
+        if (v)
+            l->values = v;
+        if (!d || !v)
+            return 1;
+        l->cap = cap;
+    }
+    if (!(l->values[l->n] = strdup(value)))
+        return 1;
+    if (ng_ledger_decode(l->values[l->n], &l->dumps[l->n]) != 0) {
+        free(l->values[l->n]);
+        l->bad++;
+        return 0;
+    }
+    l->n++;
+    return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    const ng_dump_t *x = a, *y = b;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return strcmp(x->path, y->path);
+}
+
+static int list_dumps(const options_t *opt)
+{
+    ng_store_t *store = NULL;
+    char *errmsg = NULL;
+    ng_status_t st = ng_store_open(opt->db, NG_STORE_READ, &store, &errmsg);
+    if (st != NG_STATUS_SUCCESS) {
+        int rc = st == NG_STATUS_NO_INDEX ? die("no index at %s", opt->db)
+                                          : die("cannot open index %s: %s", opt->db, errmsg ? errmsg : "");
+        free(errmsg);
+        return rc;
+    }
+    listing_t l;
+    memset(&l, 0, sizeof l);
+    int rc = EXIT_OK;
+    st = ng_store_list_metadata(store, NG_META_DUMP, collect, &l);
+    if (st != NG_STATUS_SUCCESS) {
+        rc = die("cannot read index %s: %s", opt->db, ng_store_errmsg(store));
+    } else {
+        qsort(l.dumps, l.n, sizeof *l.dumps, by_time);
+        printf("%-19s  %-6s %9s %9s %10s %9s  %s\n", "indexed", "format", "articles", "replaced", "passages",
+               "rejected", "dump");
+        for (size_t i = 0; i < l.n; i++) {
+            const ng_dump_t *d = &l.dumps[i];
+            char when[32];
+            time_t t = (time_t)d->time;
+            struct tm tm;
+            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+            printf("%-19s  %-6s %9lu %9lu %10lu %9lu  %s\n", when, d->format, d->articles, d->replaced, d->passages,
+                   d->rejected, d->path);
+        }
+        if (l.bad)
+            fprintf(stderr, "%s: %d ledger record%s of another version not shown\n", program, l.bad,
+                    l.bad == 1 ? "" : "s");
+    }
+    for (size_t i = 0; i < l.n; i++)
+        free(l.values[i]);
+    free(l.values);
+    free(l.dumps);
+    ng_store_close(store);
+    return rc;
+}
+
+/* --- options ----------------------------------------------------------------- */
+
+/* A size such as 512K, 16M or 1G (powers of 1024); 0 when invalid. */
+static size_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*s < '0' || *s > '9' || errno || end == s)
+        return 0;
+    static const char units[] = "kKmMgG";
+    const char *unit = *end ? strchr(units, *end) : NULL;
+    if (*end && !unit)
+        return 0;
+    int shift = unit ? 10 * (1 + (int)(unit - units) / 2) : 0;
+    if (unit)
+        end++;
+    if (*end || v > (1ull << 40) >> shift)
+        return 0;
+    return (size_t)(v << shift);
+}
+
+static int parse_number(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    *out = strtoul(s, &end, 10);
+    return *s >= '0' && *s <= '9' && !*end && !errno && *out >= 1 && *out <= max;
 }
 
 int main(int argc, char **argv)
 {
+    enum { OPT_LANGUAGE = 256, OPT_PASSAGE_WORDS, OPT_FORCE, OPT_EXCLUDE, OPT_MAX_RECORD, OPT_WAIT, OPT_LIST };
     static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},       {"format", required_argument, NULL, 'f'},
-        {"language", required_argument, NULL, 'L'}, {"passage-words", required_argument, NULL, 'W'},
-        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'},
+        {"batch", required_argument, NULL, 'b'},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+        {"max-record", required_argument, NULL, OPT_MAX_RECORD},
+        {"wait", no_argument, NULL, OPT_WAIT},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"list-dumps", no_argument, NULL, OPT_LIST},
+        {"language", required_argument, NULL, OPT_LANGUAGE},
+        {"passage-words", required_argument, NULL, OPT_PASSAGE_WORDS},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
     };
-    options_t opt = {NULL, NULL, NG_FORMAT_AUTO, 0, 0};
-    int c;
-    char *end;
+    options_t opt;
+    memset(&opt, 0, sizeof opt);
+    opt.format = NG_FORMAT_AUTO;
+    opt.exclude = calloc((size_t)argc + 1, sizeof *opt.exclude);
+    if (!opt.exclude)
+        return die("out of memory");
+    int c, rc = EXIT_TROUBLE;
+    char *default_db = NULL;
 
-    while ((c = getopt_long(argc, argv, "d:f:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:b:nqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': opt.db = optarg; break;
         case 'f':
             opt.format = ng_format_parse(optarg);
-            if (opt.format == NG_FORMAT_NONE)
-                return die("unknown format '%s' (use text, jsonl or auto)", optarg);
+            if (opt.format == NG_FORMAT_NONE) {
+                rc = die("unknown format '%s' (use text, jsonl, trec or auto)", optarg);
+                goto out;
+            }
             break;
-        case 'L': opt.language = optarg; break;
-        case 'W':
-            opt.passage_words = strtoul(optarg, &end, 10);
-            if (*optarg < '0' || *optarg > '9' || *end || opt.passage_words == 0 || opt.passage_words > 100000)
-                return die("invalid --passage-words '%s' (a number from 1 to 100000)", optarg);
+        case 'b':
+            if (!parse_number(optarg, 10000000, &opt.batch)) {
+                rc = die("invalid --batch '%s' (a number of articles from 1 to 10000000)", optarg);
+                goto out;
+            }
+            break;
+        case OPT_FORCE: opt.force = 1; break;
+        case OPT_EXCLUDE: opt.exclude[opt.nexclude++] = optarg; break;
+        case OPT_MAX_RECORD:
+            opt.max_record = parse_size(optarg);
+            if (opt.max_record < 1024 || opt.max_record > (1u << 30)) {
+                rc = die("invalid --max-record '%s' (a size from 1K to 1G, such as 512K or 16M)", optarg);
+                goto out;
+            }
+            break;
+        case OPT_WAIT: opt.wait = 1; break;
+        case 'n': opt.dry_run = 1; break;
+        case OPT_LIST: opt.list_dumps = 1; break;
+        case OPT_LANGUAGE: opt.language = optarg; break;
+        case OPT_PASSAGE_WORDS:
+            if (!parse_number(optarg, 100000, &opt.passage_words)) {
+                rc = die("invalid --passage-words '%s' (a number from 1 to 100000)", optarg);
+                goto out;
+            }
             break;
         case 'q': opt.quiet = 1; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("%s %s\n", program, PACKAGE_VERSION); return EXIT_OK;
-        default: fprintf(stderr, "Try '%s --help' for more information.\n", program); return EXIT_TROUBLE;
+        case 'h':
+            usage(stdout);
+            rc = EXIT_OK;
+            goto out;
+        case 'V':
+            printf("%s %s\n", program, PACKAGE_VERSION);
+            rc = EXIT_OK;
+            goto out;
+        default: fprintf(stderr, "Try '%s --help' for more information.\n", program); goto out;
         }
     }
-    if (optind == argc) {
+    if (opt.list_dumps && optind < argc) {
+        rc = die("--list-dumps takes no dump");
+        goto out;
+    }
+    if (!opt.list_dumps && optind == argc) {
         fprintf(stderr, "%s: no dump given\n", program);
         fprintf(stderr, "Usage: %s [OPTION]... DUMP...\n", program);
-        return EXIT_TROUBLE;
+        goto out;
     }
-    char *default_db = NULL;
     if (!opt.db) {
-        if (!(default_db = ng_default_db_path()))
-            return die("no index given: use --db DIR or set NEWSGREP_DB");
+        if (!(default_db = ng_default_db_path())) {
+            rc = die("no index given: use --db DIR or set NEWSGREP_DB");
+            goto out;
+        }
         opt.db = default_db;
     }
-    int rc = run(&opt, argv + optind, argc - optind);
+    rc = opt.list_dumps ? list_dumps(&opt) : run(&opt, argv + optind, argc - optind);
+out:
     free(default_db);
+    free(opt.exclude);
     return rc;
 }

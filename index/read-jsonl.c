@@ -1,18 +1,21 @@
-/* The JSON Lines format: one object per line with the article's fields; a line
- * that is not such an object is rejected alone. */
+/* The JSON Lines format: one object per line with the article's fields, under
+ * their own names or those of common news dumps; a line that is not such an
+ * object is rejected alone. */
 #include <string.h>
 
 #include <jansson.h>
 
 #include "reader-private.h"
 
-enum { F_ID, F_DATE, F_TITLE, F_SOURCE, F_URL, F_LANGUAGE, F_BODY };
-
 /* Each field and the names it goes by in real news dumps, preferred first. */
-static const char *const field_names[NG_READER_FIELDS][6] = {
-    [F_ID] = {"id", NULL},         [F_DATE] = {"date", NULL}, [F_TITLE] = {"title", NULL},
-    [F_SOURCE] = {"source", NULL}, [F_URL] = {"url", NULL},   [F_LANGUAGE] = {"language", NULL},
-    [F_BODY] = {"body", NULL},
+static const char *const field_names[NG_READER_FIELDS][7] = {
+    [NG_F_ID] = {"id", "_id", NULL},
+    [NG_F_DATE] = {"date", "date_publish", "published", "publish_date", "date_published", "pubDate", NULL},
+    [NG_F_TITLE] = {"title", "headline", NULL},
+    [NG_F_SOURCE] = {"source", "source_domain", "domain", "source_name", NULL},
+    [NG_F_URL] = {"url", "link", NULL},
+    [NG_F_LANGUAGE] = {"language", "lang", NULL},
+    [NG_F_BODY] = {"body", "text", "maintext", "content", "article", NULL},
 };
 
 void ng_read_jsonl_cleanup(ng_reader_t *r)
@@ -23,8 +26,14 @@ void ng_read_jsonl_cleanup(ng_reader_t *r)
     }
 }
 
-/* Copy the string (or number, for ids) of OBJ's field F into the reader's
- * buffer; NUL characters become spaces. Returns 0, 1 when the field is absent
+static int append_string(ng_buf_t *buf, json_t *v)
+{
+    return ng_buf_append(buf, json_string_value(v), json_string_length(v));
+}
+
+/* Copy OBJ's field F into the reader's buffer: a string; for ids a number too;
+ * for the body an array of strings (its paragraphs); for the source an object
+ * with a "name" (as news APIs give it). Returns 0, 1 when the field is absent
  * or empty, -1 when out of memory. */
 static int get_field(ng_reader_t *r, json_t *obj, int f)
 {
@@ -32,19 +41,27 @@ static int get_field(ng_reader_t *r, json_t *obj, int f)
     ng_buf_clear(buf);
     for (int i = 0; field_names[f][i]; i++) {
         json_t *v = json_object_get(obj, field_names[f][i]);
-        if (json_is_string(v) && json_string_length(v) > 0) {
-            size_t start = buf->len;
-            if (ng_buf_append(buf, json_string_value(v), json_string_length(v)) != 0)
-                return -1;
-            for (size_t j = start; j < buf->len; j++)
-                if (buf->data[j] == '\0')
-                    buf->data[j] = ' ';
-            return 0;
-        }
-        if (f == F_ID && json_is_integer(v)) {
+        if (f == NG_F_SOURCE && json_is_object(v))
+            v = json_object_get(v, "name");
+        if (json_is_string(v) && json_string_length(v) > 0)
+            return append_string(buf, v);
+        if (f == NG_F_ID && json_is_integer(v)) {
             char num[32];
             snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
             return ng_buf_append_str(buf, num);
+        }
+        if (f == NG_F_BODY && json_is_array(v) && json_array_size(v) > 0) {
+            size_t j;
+            json_t *p;
+            json_array_foreach(v, j, p)
+            {
+                if (!json_is_string(p))
+                    continue;
+                if ((buf->len && ng_buf_append_byte(buf, '\n') != 0) || append_string(buf, p) != 0)
+                    return -1;
+            }
+            if (buf->len)
+                return 0;
         }
     }
     return 1;
@@ -54,14 +71,13 @@ ng_status_t ng_read_jsonl(ng_reader_t *r, ng_article_t *a)
 {
     const char *line;
     size_t len;
-    ng_status_t st;
 
     ng_read_jsonl_cleanup(r);
     do {
-        st = ng_input_getline(r->in, &line, &len);
+        ng_status_t st = ng_reader_getline(r, &line, &len, NULL);
         if (st != NG_STATUS_SUCCESS) {
             r->line = ng_input_line(r->in);
-            return st == NG_STATUS_END ? st : ng_reader_fail(r, st, "%s", ng_input_errmsg(r->in));
+            return st; /* ng_reader_getline said why */
         }
         while (len && (*line == ' ' || *line == '\t')) {
             line++;
@@ -78,31 +94,8 @@ ng_status_t ng_read_jsonl(ng_reader_t *r, ng_article_t *a)
     if (!json_is_object(obj))
         return ng_reader_fail(r, NG_STATUS_BAD_RECORD, "not a JSON object");
 
-    int missing[NG_READER_FIELDS];
-    for (int f = 0; f < NG_READER_FIELDS; f++) {
-        missing[f] = get_field(r, obj, f);
-        if (missing[f] < 0)
+    for (int f = 0; f < NG_READER_FIELDS; f++)
+        if (get_field(r, obj, f) < 0)
             return ng_reader_fail(r, NG_STATUS_OUT_OF_MEMORY, "out of memory");
-    }
-    if (missing[F_TITLE] && missing[F_BODY])
-        return ng_reader_fail(r, NG_STATUS_BAD_RECORD, "record has neither title nor body");
-    if (missing[F_ID]) {
-        if (missing[F_URL])
-            return ng_reader_fail(r, NG_STATUS_BAD_RECORD, "record has no id and no url");
-        if (ng_buf_append(&r->field[F_ID], r->field[F_URL].data, r->field[F_URL].len) != 0)
-            return ng_reader_fail(r, NG_STATUS_OUT_OF_MEMORY, "out of memory");
-    }
-    if (!missing[F_DATE])
-        ng_reader_normalise_date(&r->field[F_DATE]); /* an unreadable date is an unknown date */
-
-    a->id = ng_buf_str(&r->field[F_ID]);
-    a->date = ng_buf_str(&r->field[F_DATE]);
-    a->title = ng_buf_str(&r->field[F_TITLE]);
-    a->source = ng_buf_str(&r->field[F_SOURCE]);
-    a->url = ng_buf_str(&r->field[F_URL]);
-    a->language = ng_buf_str(&r->field[F_LANGUAGE]);
-    a->body = ng_buf_str(&r->field[F_BODY]);
-    a->body_len = r->field[F_BODY].len;
-    a->line = r->line;
-    return NG_STATUS_SUCCESS;
+    return ng_reader_finish(r, a, 0);
 }

@@ -9,6 +9,7 @@
 
 #include "analyzer.h"
 #include "buf.h"
+#include "utf8.h"
 
 /* Stems are cached: most words of a news corpus repeat, and a lookup is far
  * cheaper than a Snowball run. The cache is emptied when it fills up. */
@@ -36,26 +37,18 @@ struct ng_analyzer {
     ng_buf_t word; /* folded word, UTF-8 */
 };
 
-/* Windows-1252 reading of the bytes 0x80-0x9F; other bytes >= 0xA0 are Latin-1. */
-static const uint16_t cp1252_high[32] = {
-    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-};
-
 /* Decode the code point at S (N bytes left) into *CP; returns its length in
- * bytes (>= 1). An invalid sequence yields one byte read as Windows-1252. */
+ * bytes (>= 1). Invalid UTF-8 is read as Windows-1252 (see utf8.h). */
 static size_t decode(const unsigned char *s, size_t n, utf8proc_int32_t *cp)
 {
     if (s[0] < 0x80) {
         *cp = s[0];
         return 1;
     }
-    utf8proc_ssize_t k = utf8proc_iterate(s, (utf8proc_ssize_t)(n < 4 ? n : 4), cp);
-    if (k > 0)
-        return (size_t)k;
-    *cp = s[0] < 0xA0 ? cp1252_high[s[0] - 0x80] : s[0];
-    return 1;
+    int32_t c;
+    size_t k = ng_utf8_decode(s, n, &c);
+    *cp = c;
+    return k;
 }
 
 static int is_word_char(utf8proc_int32_t cp)

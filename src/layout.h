@@ -26,6 +26,7 @@ enum {
 
 /* Metadata keys. */
 #define NG_META_LANGUAGE "newsgrep.language" /* the analyzer language of the index */
+#define NG_META_DUMP "newsgrep.dump:"        /* + dump path: the indexer's record of a dump (index/ledger.h) */
 
 /* Filter terms are cut to this many bytes (Xapian's term limit is 245). */
 #define NG_MAX_FILTER_TERM 200

@@ -801,3 +801,71 @@ extern "C" void ng_results_destroy(ng_results_t *results)
 {
     delete results;
 }
+
+extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, char **errmsg)
+{
+    ng_store_t *store = NULL;
+    std::string msg;
+    ng_status_t status = NG_STATUS_INDEX_ERROR;
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    try {
+        store = new ng_store;
+        store->db = NULL;
+        store->wdb = NULL;
+        store->path = path;
+        /* Small batches are both faster and leaner on xapian-core 1.4. */
+        setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
+        int xflags = (flags & NG_STORE_MUST_EXIST) ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OPEN;
+        if (flags & NG_STORE_WAIT_LOCK)
+            xflags |= Xapian::DB_RETRY_LOCK;
+        store->wdb = new Xapian::WritableDatabase(path, xflags);
+        store->db = store->wdb;
+        /* One transaction per commit: a crash leaves the last commit. */
+        store->wdb->begin_transaction(true);
+        *out = store;
+        return NG_STATUS_SUCCESS;
+    } catch (...) {
+        try {
+            status = current_exception_status(msg);
+        } catch (...) {
+            status = NG_STATUS_OUT_OF_MEMORY;
+        }
+        if (store)
+            delete store->wdb;
+        delete store;
+    }
+    if (errmsg)
+        *errmsg = dup_string(msg);
+    return status;
+}
+
+extern "C" ng_status_t ng_store_list_metadata(ng_store_t *store, const char *prefix,
+                                              int (*fn)(void *ctx, const char *key, const char *value), void *ctx)
+{
+    try {
+        std::vector<std::pair<std::string, std::string>> items;
+        /* A writer may commit while we read: reopen and read again. */
+        for (int attempt = 0;; attempt++) {
+            try {
+                items.clear();
+                for (Xapian::TermIterator it = store->db->metadata_keys_begin(prefix);
+                     it != store->db->metadata_keys_end(prefix); ++it)
+                    items.emplace_back(*it, store->db->get_metadata(*it));
+                break;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt == 3)
+                    throw;
+                store->db->reopen();
+            }
+        }
+        /* FN says when to stop */
+        (void)std::any_of(items.begin(), items.end(), [&](const std::pair<std::string, std::string> &item) {
+            return fn(ctx, item.first.c_str(), item.second.c_str()) != 0;
+        });
+        return NG_STATUS_SUCCESS;
+    } catch (...) {
+        return store_fail(store);
+    }
+}

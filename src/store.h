@@ -63,6 +63,21 @@ ng_status_t ng_store_commit(ng_store_t *store);
 ng_status_t ng_store_get_metadata(ng_store_t *store, const char *key, char **value);
 ng_status_t ng_store_set_metadata(ng_store_t *store, const char *key, const char *value);
 
+/* Writers for the indexer: ng_store_open_writer's FLAGS. */
+enum {
+    NG_STORE_WAIT_LOCK = 1,  /* wait for another writer to close, rather than fail with NG_STATUS_LOCKED */
+    NG_STORE_MUST_EXIST = 2, /* open an existing index; never create one (NG_STATUS_NO_INDEX) */
+};
+/* Open the index at PATH for writing, as ng_store_open does with NG_STORE_WRITE,
+ * with FLAGS. */
+ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, char **errmsg);
+
+/* Call FN(CTX, KEY, VALUE) for each metadata key starting with PREFIX, in key
+ * order (the strings last only during the call); FN returns nonzero to stop.
+ * Readers see the last commit. */
+ng_status_t ng_store_list_metadata(ng_store_t *store, const char *prefix,
+                                   int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
+
 /* Statistics, over passages. On error they return 0 and set the message. */
 unsigned long ng_store_doc_count(ng_store_t *store);
 unsigned long ng_store_term_freq(ng_store_t *store, const char *term); /* passages with TERM */

@@ -281,7 +281,7 @@ import json, sys
 h = json.loads(open(sys.argv[1], encoding="utf-8").read())
 t = h["text"].encode("utf-8")
 print(h["text"], [t[s:e].decode() for s, e in h["highlights"]])' "$TMP/latin1.json")" \
-        "$(printf 'Un caf\357\277\275 caf')"" ['caf']" "bytes that are not UTF-8 become U+FFFD, offsets follow"
+        "Un café caf ['caf']" "Latin-1 bytes are read as Windows-1252 at indexing: JSON text in UTF-8, offsets follow"
 fi
 
 # --timeline: the counts, checked against the hits and against the dump

@@ -21,6 +21,7 @@ static void tap_result(int pass, const char *file, int line, const char *fmt, va
     fflush(stdout);
 }
 
+/* A test file need not use every check: unused ones are no warning. */
 static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5), unused));
 static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)

@@ -217,7 +217,7 @@ static void test_jsonl_bad_records(void)
         {2, NG_STATUS_BAD_RECORD, NULL, "a line of broken JSON"},
         {3, NG_STATUS_SUCCESS, "m3", "the good record after the broken line"},
         {4, NG_STATUS_SUCCESS, "https://example.org/no-id", "a record without id: the url is its id"},
-        {5, NG_STATUS_BAD_RECORD, NULL, "a record with neither id nor url"},
+        {5, NG_STATUS_SUCCESS, NULL, "a record with neither id nor url: a hash is its id"},
         {6, NG_STATUS_BAD_RECORD, NULL, "a record with neither title nor body"},
         {7, NG_STATUS_BAD_RECORD, NULL, "a JSON array, not an object"},
         {9, NG_STATUS_SUCCESS, "42", "a numeric id (after a blank line, indented)"},
@@ -236,7 +236,8 @@ static void test_jsonl_bad_records(void)
         if (st != want[i].status)
             continue;
         if (st == NG_STATUS_SUCCESS) {
-            is_str(a.id, want[i].id, "mixed line %lu: id", want[i].line);
+            if (want[i].id)
+                is_str(a.id, want[i].id, "mixed line %lu: id", want[i].line);
             is_num(a.line, want[i].line, "mixed line %lu: the article knows its line", want[i].line);
         } else {
             ok(*ng_reader_errmsg(r) != '\0', "mixed line %lu: with a message (%s)", want[i].line, ng_reader_errmsg(r));
@@ -244,6 +245,18 @@ static void test_jsonl_bad_records(void)
         if (want[i].line == 4) {
             is_str(a.url, "https://example.org/no-id", "the url is kept as the url too");
             is_str(a.date, "", "a record without a date has the empty date");
+        }
+        if (want[i].line == 5) {
+            /* FNV-1a (64 bits) of source, date, title and body, each with its NUL */
+            const char parts[] = "\0\0Neither id nor url\0Body five.";
+            unsigned long long h = 14695981039346656037ull;
+            for (size_t k = 0; k < sizeof parts; k++) {
+                h ^= (unsigned char)parts[k];
+                h *= 1099511628211ull;
+            }
+            char want_id[32];
+            snprintf(want_id, sizeof want_id, "hash:%016llx", h);
+            is_str(a.id, want_id, "the id of a record without id or url is the hash of its source, date, title, body");
         }
         if (want[i].line == 9)
             ok(a.body_len == 0 && *a.body == '\0', "an empty body is fine when there is a title");
@@ -450,14 +463,266 @@ static void test_detection(void)
     ng_reader_close(r);
 }
 
+static const char *data(const char *name, char *path, size_t size)
+{
+    const char *srcdir = getenv("top_srcdir");
+    if ((size_t)snprintf(path, size, "%s/tests/data/%s", srcdir && *srcdir ? srcdir : ".", name) >= size)
+        bail("data path too long");
+    return path;
+}
+
+static void test_trec(void)
+{
+    char path[4096];
+    ng_article_t a;
+    ng_reader_t *r = open_reader(data("trec/wire.sgml", path, sizeof path), "unused", NG_FORMAT_AUTO);
+    is_num(ng_reader_format(r), NG_FORMAT_TREC, "a file starting with < is TREC SGML");
+
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "trec: record 1");
+    is_str(a.id, "WIRE-001", "trec: DOCNO is the id, trimmed");
+    is_str(a.title, "Harbour strike ends after nine days", "trec: HEADLINE is the title, on one line");
+    is_str(a.date, "2024-01-25", "trec: DATE 'January 25, 2024' is 2024-01-25");
+    is_str(a.body,
+           "Dock workers voted on Thursday to end the harbour strike, the union said, after nine days & nights of "
+           "talks.\n\nThe agreement protects pensions \u2014 the main point of the dispute \u2014 and raises pay by "
+           "4%.\n\nFerries are expected to run again on Friday.",
+           "trec: indented lines start paragraphs, wrapped lines are joined, entities decoded");
+    is_num(a.line, 2, "trec: the record starts on line 2");
+    ok(ng_reader_warning(r, &a.line) == NULL, "trec: no warning");
+
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "trec: record 2");
+    is_str(a.title, "Caf\u00e9 owners <protest>", "trec: HL, with &eacute; &lt; &gt;");
+    is_str(a.date, "2024-01-26", "trec: an ISO date-time");
+    is_str(a.body,
+           "The lead paragraph comes first.\n\nFirst paragraph of the text, wrapped over two lines.\n\nSecond "
+           "paragraph, with an &unknown; entity and a lone & sign.\n\nA second TEXT element is more of the body.",
+           "trec: LP first, then <P> paragraphs, then every TEXT; unknown entities stay");
+
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "trec: record 3, in lower case");
+    is_str(a.id, "wire-003", "trec: lower-case tags are read");
+    is_str(a.title, "Lower-case tags", "trec: HEAD is a title");
+    is_str(a.date, "", "trec: a two-digit year (900101) is left unknown");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "trec: record 4, on the same line");
+    is_str(a.id, "wire-004", "trec: the second record of a line is read");
+    is_str(a.date, "1987-02-26", "trec: 26-FEB-1987 15:01:01.79 is 1987-02-26");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "trec: record 5, without DOCNO");
+    ok(strncmp(a.id, "hash:", 5) == 0 && strlen(a.id) == 21, "trec: it gets a hash id (%s)", a.id);
+    is_num(ng_reader_next(r, &a), NG_STATUS_END, "trec: then the end");
+    ng_reader_close(r);
+}
+
+static void test_reuters(void)
+{
+    char path[4096];
+    ng_article_t a;
+    unsigned long line;
+    ng_reader_t *r = open_reader(data("trec/reuters.sgm", path, sizeof path), "unused", NG_FORMAT_AUTO);
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "reuters: story 1");
+    is_str(a.id, "reuters-1", "reuters: NEWID, prefixed, is the id");
+    is_str(a.date, "1987-02-26", "reuters: the date");
+    is_str(a.title, "BAHIA COCOA REVIEW", "reuters: TITLE");
+    is_str(a.source, "Reuters", "reuters: the source is Reuters");
+    is_str(a.body,
+           "SALVADOR, Feb 26 - Showers continued throughout the week in the Bahia cocoa zone, alleviating the "
+           "drought since early January.\n\nThe dry period means the temporao will be late this year.\n\n"
+           "Comissaria Smith said <Bahia> prices rose.\n\nReuter",
+           "reuters: the dateline opens the BODY; control-character entities are dropped");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "reuters: story 2, a brief");
+    is_str(a.title, "ASSETS OF MONEY MARKET MUTUAL FUNDS ROSE 720.4 MLN DLRS IN LATEST WEEK", "reuters: its title");
+    is_num(a.body_len, 0, "reuters: a brief has no body (its 'Blah blah blah.' is not one)");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "reuters: story 3, unprocessed");
+    is_str(a.title, "", "reuters: no title");
+    ok(strncmp(a.body, "FEDERAL RESERVE WEEKLY REPORT 1 - FEB 26\n\n", 42) == 0,
+       "reuters: the text of TEXT TYPE=UNPROC is the body");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "reuters: story 4, with no text at all, is an article");
+    is_str(a.id, "reuters-4", "reuters: the empty one");
+    is_str(ng_reader_warning(r, &line), "record has no text: nothing to index", "reuters: with a warning");
+    is_num(line, 38, "reuters: on the line of the record");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "reuters: story 5, in Windows-1252");
+    is_str(a.title, "M\u00dcNCHEN TRADE", "reuters: byte DC is \u00dc");
+    is_str(a.body, "Exporters in M\u00fcnchen said \u201cprices\u201d rose.", "reuters: 93 and 94 are curly quotes");
+    is_str(ng_reader_warning(r, &line), "invalid UTF-8 read as Windows-1252", "reuters: with a warning");
+    is_num(line, 48, "reuters: naming the line of the first such byte");
+    is_num(ng_reader_next(r, &a), NG_STATUS_END, "reuters: then the end");
+    ng_reader_close(r);
+}
+
+static void test_trec_bad(void)
+{
+    static const expect_t want[] = {
+        {1, NG_STATUS_SUCCESS, "OK-1", "a good record"},
+        {5, NG_STATUS_BAD_RECORD, NULL, "a record not closed before the next"},
+        {8, NG_STATUS_SUCCESS, "OK-3", "the record after it"},
+        {12, NG_STATUS_BAD_RECORD, NULL, "a record of binary data"},
+        {21, NG_STATUS_BAD_RECORD, NULL, "binary garbage between records, reported once"},
+        {23, NG_STATUS_SUCCESS, "OK-5", "the good record after the garbage"},
+        {27, NG_STATUS_SUCCESS, "EMPTY-6", "a record with an id and no text: an empty article"},
+        {30, NG_STATUS_BAD_RECORD, NULL, "a record cut by the end of the file"},
+    };
+    char path[4096];
+    ng_article_t a;
+    ng_reader_t *r = open_reader(data("trec/bad.sgml", path, sizeof path), "unused", NG_FORMAT_TREC);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        ng_status_t st = ng_reader_next(r, &a);
+        is_num(st, want[i].status, "bad.sgml line %lu, %s: %s", want[i].line, want[i].what,
+               ng_status_to_string(want[i].status));
+        is_num(ng_reader_line(r), want[i].line, "bad.sgml line %lu: ng_reader_line() says so (%s)", want[i].line,
+               ng_reader_errmsg(r));
+        if (st == NG_STATUS_SUCCESS && want[i].id)
+            is_str(a.id, want[i].id, "bad.sgml line %lu: id", want[i].line);
+    }
+    is_num(ng_reader_next(r, &a), NG_STATUS_END, "bad.sgml: then the end");
+    ng_reader_close(r);
+
+    char dtd[4096];
+    write_file(scratch_file("lewis.dtd", dtd, sizeof dtd), "<!ELEMENT LEWIS O O (REUTERS+)>\n", 32);
+    r = open_reader(dtd, "unused", NG_FORMAT_AUTO);
+    is_num(ng_reader_format(r), NG_FORMAT_TREC, "a DTD starts with <");
+    is_num(ng_reader_next(r, &a), NG_STATUS_END, "but holds no record");
+    ng_reader_close(r);
+}
+
+static void test_jsonl_aliases(void)
+{
+    char path[4096];
+    ng_article_t a;
+    const char *text =
+        "{\"title\": \"news-please\", \"maintext\": \"Main text.\", \"date_publish\": \"2021-03-04 10:00:00\", "
+        "\"source_domain\": \"example.org\", \"url\": \"https://example.org/a\", \"language\": \"en\"}\n"
+        "{\"_id\": \"x2\", \"headline\": \"Headline\", \"content\": \"Content.\", \"published\": \"Tue, 05 Jan 1963 "
+        "10:00:00 +0000\", \"domain\": \"d.org\", \"lang\": \"de\"}\n"
+        "{\"id\": \"x3\", \"title\": \"t\", \"text\": [\"One.\", \"Two.\"], \"publish_date\": \"March 1963\", "
+        "\"source\": {\"id\": \"bbc\", \"name\": \"BBC News\"}}\n"
+        "{\"id\": \"x4\", \"title\": \"t\", \"article\": \"Article.\", \"link\": \"https://l\", \"body\": \"\"}\n"
+        "{\"id\": \"x5\", \"title\": \"\", \"body\": \"   \"}\n";
+    write_file(scratch_file("aliases.jsonl", path, sizeof path), text, strlen(text));
+    ng_reader_t *r = open_reader(path, "unused", NG_FORMAT_AUTO);
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "aliases: a news-please record");
+    is_str(a.body, "Main text.", "aliases: maintext is the body");
+    is_str(a.date, "2021-03-04", "aliases: date_publish is the date");
+    is_str(a.source, "example.org", "aliases: source_domain is the source");
+    is_str(a.id, "https://example.org/a", "aliases: no id: the url");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "aliases: record 2");
+    is_str(a.id, "x2", "aliases: _id");
+    is_str(a.title, "Headline", "aliases: headline");
+    is_str(a.body, "Content.", "aliases: content");
+    is_str(a.date, "1963-01-05", "aliases: published, an RFC 2822 date");
+    is_str(a.source, "d.org", "aliases: domain");
+    is_str(a.language, "de", "aliases: lang");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "aliases: record 3");
+    is_str(a.body, "One.\nTwo.", "aliases: an array body is its paragraphs");
+    is_str(a.date, "1963-03", "aliases: publish_date 'March 1963' is 1963-03");
+    is_str(a.source, "BBC News", "aliases: a source object's name");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "aliases: record 4");
+    is_str(a.body, "Article.", "aliases: an empty body gives way to article");
+    is_str(a.url, "https://l", "aliases: link is the url");
+    is_num(ng_reader_next(r, &a), NG_STATUS_BAD_RECORD, "aliases: a blank title and a blank body: rejected");
+    ng_reader_close(r);
+}
+
+static void test_dates(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"2024-01-25", "2024-01-25"},
+        {"  2024-01-25T10:00:00Z ", "2024-01-25"},
+        {"2024-01-25 10:00", "2024-01-25"},
+        {"2024-01", "2024-01"},
+        {"2024", "2024"},
+        {"20240125", "2024-01-25"},
+        {"20240125T100000", "2024-01-25"},
+        {"2024/01/25", "2024-01-25"},
+        {"2024.01.25", "2024-01-25"},
+        {"26-FEB-1987 15:01:01.79", "1987-02-26"},
+        {" 3-APR-1987 07:09:06.48", "1987-04-03"},
+        {"5 January 1963", "1963-01-05"},
+        {"Tue, 05 Jan 1963 10:00:00 +0000", "1963-01-05"},
+        {"January 5, 1963", "1963-01-05"},
+        {"Jan. 5 1963", "1963-01-05"},
+        {"Sept 30, 1990", "1990-09-30"},
+        {"Sunday, January 1, 1989, Home Edition", "1989-01-01"},
+        {"January 1963", "1963-01"},
+        {"2024-02-29", "2024-02-29"},
+        {"2023-02-29", ""},
+        {"1900-02-29", ""},
+        {"2024-13-01", ""},
+        {"2024-04-31", ""},
+        {"900101", ""},
+        {"26-FEB-87", ""},
+        {"01/02/1990", ""},
+        {"yesterday", ""},
+        {"Friday", ""},
+        {"", ""},
+        {"2024-01-25x", ""},
+        {"Mayday 5, 1990", ""},
+    };
+    ng_buf_t b = NG_BUF_INIT;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ng_buf_clear(&b);
+        ng_buf_append_str(&b, cases[i].in);
+        int rc = ng_reader_normalise_date(&b);
+        is_str(ng_buf_str(&b), cases[i].out, "date '%s' -> '%s'", cases[i].in, cases[i].out);
+        is_num(rc, *cases[i].out ? 0 : -1, "date '%s': the status says whether it is a date", cases[i].in);
+    }
+    ng_buf_free(&b);
+}
+
+static void test_repair_and_limits(void)
+{
+    char path[4096];
+    ng_article_t a;
+    unsigned long line;
+    ng_reader_t *r = open_reader(data("bad/cp1252.txt", path, sizeof path), "cp1252.txt", NG_FORMAT_AUTO);
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "a Windows-1252 text file is read");
+    ok(strstr(a.body, "\u00a315.8m") && strstr(a.body, "club\u2019s") && strstr(a.body, "\u201czero tolerance\u201d"),
+       "its bytes A3, 92, 93 and 94 are read as Windows-1252 (%s)", a.body);
+    is_str(ng_reader_warning(r, &line), "invalid UTF-8 read as Windows-1252", "with a warning");
+    is_num(line, 3, "naming line 3, where the first such byte is");
+    ng_reader_close(r);
+
+    r = open_reader(data("bad/binary.txt", path, sizeof path), "binary.txt", NG_FORMAT_AUTO);
+    is_num(ng_reader_next(r, &a), NG_STATUS_BAD_RECORD, "a .txt file of binary data is rejected");
+    is_str(ng_reader_errmsg(r), "binary data, not text", "as binary data");
+    ng_reader_close(r);
+
+    r = open_reader(data("bad/oversize.jsonl", path, sizeof path), "oversize.jsonl", NG_FORMAT_AUTO);
+    ng_reader_set_max_record(r, 2048);
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "max-record 2K: the record before the long one");
+    is_num(ng_reader_next(r, &a), NG_STATUS_BAD_RECORD, "max-record 2K: a 3 KB record is rejected");
+    is_str(ng_reader_errmsg(r), "record longer than 2048 bytes", "saying so");
+    is_num(ng_reader_line(r), 2, "on line 2");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "max-record 2K: the record after it is read");
+    is_str(a.id, "b8", "and is the right one");
+    ng_reader_close(r);
+
+    /* a TREC record over the limit is rejected alone */
+    ng_buf_t big = NG_BUF_INIT;
+    ng_buf_append_str(&big, "<DOC><DOCNO>a</DOCNO><TEXT>short</TEXT></DOC>\n<DOC>\n<DOCNO>b</DOCNO>\n<TEXT>\n");
+    for (int i = 0; i < 100; i++)
+        ng_buf_append_str(&big, "a line of text that makes the record long\n");
+    ng_buf_append_str(&big, "</TEXT>\n</DOC>\n<DOC><DOCNO>c</DOCNO><TEXT>after</TEXT></DOC>\n");
+    write_file(scratch_file("big.sgml", path, sizeof path), big.data, big.len);
+    r = open_reader(path, "big.sgml", NG_FORMAT_AUTO);
+    ng_reader_set_max_record(r, 2048);
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "trec max-record: the short record");
+    is_num(ng_reader_next(r, &a), NG_STATUS_BAD_RECORD, "trec max-record: the long record is rejected");
+    is_num(ng_reader_line(r), 2, "trec max-record: where it starts");
+    is_num(ng_reader_next(r, &a), NG_STATUS_SUCCESS, "trec max-record: the record after it");
+    is_str(a.id, "c", "trec max-record: is c");
+    ng_reader_close(r);
+    ng_buf_free(&big);
+}
+
 static void test_format_names(void)
 {
-    const ng_format_t formats[] = {NG_FORMAT_AUTO, NG_FORMAT_TEXT, NG_FORMAT_JSONL};
+    const ng_format_t formats[] = {NG_FORMAT_AUTO, NG_FORMAT_TEXT, NG_FORMAT_JSONL, NG_FORMAT_TREC};
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
         is_num(ng_format_parse(ng_format_name(formats[i])), formats[i], "format %s: parse(name()) round trip",
                ng_format_name(formats[i]));
     is_str(ng_format_name(NG_FORMAT_TEXT), "text", "the text format is called text");
     is_str(ng_format_name(NG_FORMAT_JSONL), "jsonl", "the JSON Lines format is called jsonl");
+    is_str(ng_format_name(NG_FORMAT_TREC), "trec", "the TREC SGML format is called trec");
     is_num(ng_format_parse("csv"), NG_FORMAT_NONE, "an unknown name parses to NG_FORMAT_NONE");
     is_num(ng_format_parse("TEXT"), NG_FORMAT_NONE, "names are case-sensitive");
 }
@@ -471,6 +736,12 @@ int main(void)
     test_gzip();
     test_long_line();
     test_detection();
+    test_trec();
+    test_reuters();
+    test_trec_bad();
+    test_jsonl_aliases();
+    test_dates();
+    test_repair_and_limits();
     test_format_names();
     remove_scratch();
     return tap_done();

@@ -1,0 +1,347 @@
+/* The sinks of sink.h behind one table of operations: one database, and the
+ * dry run's nothing. A sharded index is a third table. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "layout.h"
+#include "sink.h"
+
+typedef struct sink_ops {
+    ng_status_t (*replace_article)(ng_sink_t *sink, const ng_article_t *article, ng_doc_t *const *docs, size_t n,
+                                   int *replaced);
+    ng_status_t (*get_metadata)(ng_sink_t *sink, const char *key, char **value);
+    ng_status_t (*set_metadata)(ng_sink_t *sink, const char *key, const char *value);
+    ng_status_t (*commit)(ng_sink_t *sink);
+    void (*close)(ng_sink_t *sink);
+} sink_ops_t;
+
+struct ng_sink {
+    const sink_ops_t *ops;
+    ng_store_t *store; /* the one database; NULL for the null sink */
+    char errmsg[512];
+};
+
+/* --- one database -------------------------------------------------------- */
+
+static ng_status_t store_status(ng_sink_t *sink, ng_status_t st)
+{
+    if (st != NG_STATUS_SUCCESS)
+        snprintf(sink->errmsg, sizeof sink->errmsg, "%s",
+                 *ng_store_errmsg(sink->store) ? ng_store_errmsg(sink->store) : ng_status_to_string(st));
+    return st;
+}
+
+static ng_status_t one_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n, int *replaced)
+{
+    return store_status(sink, ng_store_replace_article(sink->store, a->id, docs, n, replaced));
+}
+
+static ng_status_t one_get(ng_sink_t *sink, const char *key, char **value)
+{
+    return store_status(sink, ng_store_get_metadata(sink->store, key, value));
+}
+
+static ng_status_t one_set(ng_sink_t *sink, const char *key, const char *value)
+{
+    return store_status(sink, ng_store_set_metadata(sink->store, key, value));
+}
+
+static ng_status_t one_commit(ng_sink_t *sink)
+{
+    return store_status(sink, ng_store_commit(sink->store));
+}
+
+static void one_close(ng_sink_t *sink)
+{
+    ng_store_close(sink->store);
+}
+
+static const sink_ops_t one_ops = {one_replace, one_get, one_set, one_commit, one_close};
+
+/* "PATH: what" as a malloc'ed message. */
+static char *message(const char *path, const char *what)
+{
+    size_t n = strlen(path) + strlen(what) + 3;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s: %s", path, what);
+    return s;
+}
+
+/* Is PATH missing, or an empty folder? */
+static int vacant(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir)
+        return errno == ENOENT;
+    struct dirent *de;
+    int empty = 1;
+    while (empty && (de = readdir(dir)) != NULL)
+        empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+    closedir(dir);
+    return empty;
+}
+
+/* Does the folder PATH hold something other than a Xapian database? Opening
+ * one would leave Xapian's lock file in it. */
+static int foreign_folder(const char *path)
+{
+    static const char *const versions[] = {"iamglass", "iamchert", "iamhoney"};
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return 0;
+    ng_buf_t file = NG_BUF_INIT;
+    int found = 0;
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0] && !found; i++) {
+        ng_buf_clear(&file);
+        if (ng_buf_append_str(&file, path) != 0 || ng_buf_append_byte(&file, '/') != 0 ||
+            ng_buf_append_str(&file, versions[i]) != 0)
+            break;
+        found = access(file.data, F_OK) == 0;
+    }
+    ng_buf_free(&file);
+    return !found;
+}
+
+/* Remove the flat folder PATH and the files in it. */
+static void remove_folder(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (!dir)
+        return;
+    ng_buf_t file = NG_BUF_INIT;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        ng_buf_clear(&file);
+        if (ng_buf_append_str(&file, path) == 0 && ng_buf_append_byte(&file, '/') == 0 &&
+            ng_buf_append_str(&file, de->d_name) == 0)
+            unlink(file.data);
+    }
+    closedir(dir);
+    ng_buf_free(&file);
+    rmdir(path);
+}
+
+/* The folder of PATH (".", "/", ...) into DIR, and the name in it into BASE. */
+static int split_path(const char *path, ng_buf_t *dir, ng_buf_t *base)
+{
+    const char *slash = strrchr(path, '/');
+    ng_buf_clear(dir);
+    ng_buf_clear(base);
+    if (!slash)
+        return ng_buf_append_str(dir, ".") || ng_buf_append_str(base, path);
+    return ng_buf_append(dir, path, slash == path ? 1 : (size_t)(slash - path)) || ng_buf_append_str(base, slash + 1);
+}
+
+/* Remove PATH.new-PID folders whose process is gone: indexes being made when
+ * their maker was killed. */
+static void remove_leftovers(const char *path)
+{
+    ng_buf_t dir = NG_BUF_INIT, base = NG_BUF_INIT, file = NG_BUF_INIT;
+    DIR *d = NULL;
+    if (split_path(path, &dir, &base) != 0 || ng_buf_append_str(&base, ".new-") != 0 || !(d = opendir(dir.data)))
+        goto out;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strncmp(de->d_name, base.data, base.len) != 0)
+            continue;
+        char *end;
+        long pid = strtol(de->d_name + base.len, &end, 10);
+        if (*end || pid <= 0 || end == de->d_name + base.len)
+            continue;
+        if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue; /* its maker is still at work */
+        ng_buf_clear(&file);
+        if (ng_buf_append_str(&file, dir.data) == 0 && ng_buf_append_byte(&file, '/') == 0 &&
+            ng_buf_append_str(&file, de->d_name) == 0)
+            remove_folder(file.data);
+    }
+out:
+    if (d)
+        closedir(d);
+    ng_buf_free(&dir);
+    ng_buf_free(&base);
+    ng_buf_free(&file);
+}
+
+/* Make the durable rename of PATH's folder entry survive a power cut too. */
+static void sync_folder_of(const char *path)
+{
+    ng_buf_t dir = NG_BUF_INIT, base = NG_BUF_INIT;
+    if (split_path(path, &dir, &base) == 0) {
+        int fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            fsync(fd);
+            close(fd);
+        }
+    }
+    ng_buf_free(&dir);
+    ng_buf_free(&base);
+}
+
+/* Make a new index at PATH through a folder aside. 0: made, 1: someone else
+ * made it meanwhile, -1: failed (*ERRMSG set), -2 out of memory. */
+static int create_aside(const char *path, const char *language, char **errmsg)
+{
+    ng_buf_t aside = NG_BUF_INIT;
+    char pid[32];
+    snprintf(pid, sizeof pid, ".new-%ld", (long)getpid());
+    if (ng_buf_append_str(&aside, path) != 0 || ng_buf_append_str(&aside, pid) != 0) {
+        ng_buf_free(&aside);
+        return -2;
+    }
+    remove_leftovers(path);
+    ng_store_t *store = NULL;
+    char *msg = NULL;
+    int rc = -1;
+    ng_status_t st = ng_store_open_writer(aside.data, 0, &store, &msg);
+    if (st == NG_STATUS_SUCCESS && (st = ng_store_set_metadata(store, NG_META_LANGUAGE, language)) == NG_STATUS_SUCCESS)
+        st = ng_store_commit(store);
+    if (st != NG_STATUS_SUCCESS) {
+        *errmsg = message(aside.data, msg ? msg : store ? ng_store_errmsg(store) : ng_status_to_string(st));
+        ng_store_close(store);
+        remove_folder(aside.data);
+        goto out;
+    }
+    ng_store_close(store);
+    if (rename(aside.data, path) == 0) {
+        sync_folder_of(path);
+        rc = 0;
+    } else if (errno == EEXIST || errno == ENOTEMPTY) {
+        remove_folder(aside.data);
+        rc = 1;
+    } else {
+        *errmsg = message(path, strerror(errno));
+        remove_folder(aside.data);
+    }
+out:
+    free(msg);
+    ng_buf_free(&aside);
+    return rc;
+}
+
+ng_status_t ng_sink_open_index(const char *path, int flags, const char *language, ng_sink_t **out, int *created,
+                               char **errmsg)
+{
+    *out = NULL;
+    *errmsg = NULL;
+    if (created)
+        *created = 0;
+    ng_sink_t *sink = calloc(1, sizeof *sink);
+    if (!sink)
+        return NG_STATUS_OUT_OF_MEMORY;
+    sink->ops = &one_ops;
+    if (vacant(path)) {
+        int rc = create_aside(path, language, errmsg);
+        if (rc == -2 || rc == -1) {
+            free(sink);
+            return rc == -2 ? NG_STATUS_OUT_OF_MEMORY : NG_STATUS_INDEX_ERROR;
+        }
+        if (created)
+            *created = rc == 0;
+    }
+    if (foreign_folder(path)) {
+        *errmsg = strdup("it is a folder of other files, not an index (use another --db)");
+        free(sink);
+        return NG_STATUS_INDEX_ERROR;
+    }
+    int sflags = NG_STORE_MUST_EXIST | ((flags & NG_SINK_WAIT) ? NG_STORE_WAIT_LOCK : 0);
+    ng_status_t st = ng_store_open_writer(path, sflags, &sink->store, errmsg);
+    if (st != NG_STATUS_SUCCESS) {
+        free(sink);
+        return st;
+    }
+    *out = sink;
+    return NG_STATUS_SUCCESS;
+}
+
+/* --- nothing (a dry run) ------------------------------------------------- */
+
+static ng_status_t null_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n, int *replaced)
+{
+    (void)sink, (void)a, (void)docs, (void)n;
+    *replaced = 0;
+    return NG_STATUS_SUCCESS;
+}
+
+static ng_status_t null_get(ng_sink_t *sink, const char *key, char **value)
+{
+    (void)sink, (void)key;
+    *value = strdup("");
+    return *value ? NG_STATUS_SUCCESS : NG_STATUS_OUT_OF_MEMORY;
+}
+
+static ng_status_t null_set(ng_sink_t *sink, const char *key, const char *value)
+{
+    (void)sink, (void)key, (void)value;
+    return NG_STATUS_SUCCESS;
+}
+
+static ng_status_t null_commit(ng_sink_t *sink)
+{
+    (void)sink;
+    return NG_STATUS_SUCCESS;
+}
+
+static void null_close(ng_sink_t *sink)
+{
+    (void)sink;
+}
+
+static const sink_ops_t null_ops = {null_replace, null_get, null_set, null_commit, null_close};
+
+ng_status_t ng_sink_open_null(ng_sink_t **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return NG_STATUS_OUT_OF_MEMORY;
+    (*out)->ops = &null_ops;
+    return NG_STATUS_SUCCESS;
+}
+
+/* --- the calls ------------------------------------------------------------ */
+
+void ng_sink_close(ng_sink_t *sink)
+{
+    if (!sink)
+        return;
+    sink->ops->close(sink);
+    free(sink);
+}
+
+ng_status_t ng_sink_replace_article(ng_sink_t *sink, const ng_article_t *article, ng_doc_t *const *docs, size_t n,
+                                    int *replaced)
+{
+    int dummy;
+    return sink->ops->replace_article(sink, article, docs, n, replaced ? replaced : &dummy);
+}
+
+ng_status_t ng_sink_get_metadata(ng_sink_t *sink, const char *key, char **value)
+{
+    return sink->ops->get_metadata(sink, key, value);
+}
+
+ng_status_t ng_sink_set_metadata(ng_sink_t *sink, const char *key, const char *value)
+{
+    return sink->ops->set_metadata(sink, key, value);
+}
+
+ng_status_t ng_sink_commit(ng_sink_t *sink)
+{
+    return sink->ops->commit(sink);
+}
+
+const char *ng_sink_errmsg(const ng_sink_t *sink)
+{
+    return sink->errmsg;
+}

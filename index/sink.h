@@ -1,0 +1,56 @@
+/* The sink: where the ingest driver writes each article's passages and its
+ * bookkeeping (metadata). Today an index is one Xapian database, or nothing
+ * (a dry run); a time-sharded index (one database per period behind a stub)
+ * will choose the database of each article behind these same calls. */
+#ifndef NG_SINK_H
+#define NG_SINK_H
+
+#include <stddef.h>
+
+#include "article.h"
+#include "status.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ng_sink ng_sink_t;
+
+enum {
+    NG_SINK_WAIT = 1, /* wait for another writer to finish instead of failing with NG_STATUS_LOCKED */
+};
+
+/* Open the index at PATH for writing. An index that does not exist yet (or an
+ * empty folder) is made aside, in PATH.new-PID, with LANGUAGE recorded as its
+ * analyzer language, committed, and renamed into place, so that PATH never
+ * holds a half-made index; leftovers of such makings killed before their
+ * rename are removed. *CREATED (may be NULL) tells whether this call made the
+ * index. On failure *ERRMSG gets a malloc'ed message. */
+ng_status_t ng_sink_open_index(const char *path, int flags, const char *language, ng_sink_t **out, int *created,
+                               char **errmsg);
+/* A sink that keeps nothing and remembers no metadata: a dry run. */
+ng_status_t ng_sink_open_null(ng_sink_t **out);
+/* Close the sink; changes not committed are discarded. */
+void ng_sink_close(ng_sink_t *sink);
+
+/* Make DOCS (N of them, in order) the passages of ARTICLE, in the database
+ * that holds it, deleting the passages it had; *REPLACED: it had some. */
+ng_status_t ng_sink_replace_article(ng_sink_t *sink, const ng_article_t *article, ng_doc_t *const *docs, size_t n,
+                                    int *replaced);
+/* The sink's own metadata, committed with the articles. *VALUE is malloc'ed
+ * ("" when unset). */
+ng_status_t ng_sink_get_metadata(ng_sink_t *sink, const char *key, char **value);
+ng_status_t ng_sink_set_metadata(ng_sink_t *sink, const char *key, const char *value);
+/* Make every change since the last commit durable and visible; with several
+ * databases, the metadata is committed last, so that it never records
+ * articles that are not in. */
+ng_status_t ng_sink_commit(ng_sink_t *sink);
+/* The message of the last failure ("" if none). */
+const char *ng_sink_errmsg(const ng_sink_t *sink);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
