@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "analyzer.h"
 #include "buf.h"
 #include "ingest.h"
@@ -33,7 +35,8 @@ struct ng_ingest {
     ng_ingest_stats_t stats;
     ng_doc_t **docs; /* one per passage of the article at hand, reused */
     size_t ndocs;
-    ng_doc_t *doc; /* the doc the token callbacks fill */
+    ng_doc_t *doc;   /* the doc the token callbacks fill */
+    ng_doc_t *whole; /* the article document of the article at hand */
     ng_status_t doc_status;
     unsigned long pending; /* articles since the last commit */
     int dirty;             /* something to commit */
@@ -97,6 +100,7 @@ void ng_ingest_destroy(ng_ingest_t *ing)
     for (size_t i = 0; i < ing->ndocs; i++)
         ng_doc_destroy(ing->docs[i]);
     free(ing->docs);
+    ng_doc_destroy(ing->whole);
     ng_segmenter_destroy(ing->seg);
     ng_buf_free(&ing->term);
     ng_buf_free(&ing->record);
@@ -129,14 +133,20 @@ static ng_status_t ensure_docs(ng_ingest_t *ing, size_t n)
     return NG_STATUS_SUCCESS;
 }
 
+/* A word of a passage: in the passage with its position, and counted in the
+ * article document. */
 static int add_word(void *ctx, const ng_token_t *tok)
 {
     ng_ingest_t *ing = ctx;
     /* Xapian positions start at 1 */
     ing->doc_status = ng_doc_add_posting(ing->doc, tok->term, tok->term_len, tok->pos + 1);
+    if (ing->doc_status == NG_STATUS_SUCCESS)
+        ing->doc_status = ng_doc_add_term(ing->whole, tok->term, tok->term_len, 1);
     return ing->doc_status != NG_STATUS_SUCCESS;
 }
 
+/* A title word: a title: term of each passage, which matches but weighs
+ * nothing (the passage's length and score are its own words'). */
 static int add_title_word(void *ctx, const ng_token_t *tok)
 {
     ng_ingest_t *ing = ctx;
@@ -144,7 +154,15 @@ static int add_title_word(void *ctx, const ng_token_t *tok)
     if (ng_buf_append_str(&ing->term, NG_PREFIX_TITLE) != 0 || ng_buf_append(&ing->term, tok->term, tok->term_len) != 0)
         ing->doc_status = NG_STATUS_OUT_OF_MEMORY;
     else
-        ing->doc_status = ng_doc_add_term(ing->doc, ing->term.data, ing->term.len);
+        ing->doc_status = ng_doc_add_term(ing->doc, ing->term.data, ing->term.len, 0);
+    return ing->doc_status != NG_STATUS_SUCCESS;
+}
+
+/* A title word of the article document: it weighs title_weight words. */
+static int add_whole_title_word(void *ctx, const ng_token_t *tok)
+{
+    ng_ingest_t *ing = ctx;
+    ing->doc_status = ng_doc_add_term(ing->whole, tok->term, tok->term_len, ing->opts.title_weight);
     return ing->doc_status != NG_STATUS_SUCCESS;
 }
 
@@ -193,6 +211,37 @@ static ng_status_t build_passage(ng_ingest_t *ing, const ng_article_t *a, unsign
     return ng_doc_set_data(ing->doc, ing->record.data, ing->record.len);
 }
 
+static int dump_term(void *ctx, const ng_token_t *tok)
+{
+    json_t *tokens = ctx;
+    return json_array_append_new(tokens, json_stringn(tok->term, tok->term_len)) != 0;
+}
+
+/* --dump-terms: the passage's terms, in order, as the index holds them:
+ * {"docid": "ID#N", "tokens": [...]} (the input of a BM25 reference scorer). */
+static ng_status_t dump_passage(ng_ingest_t *ing, const ng_article_t *a, size_t number, const char *text, size_t len)
+{
+    json_t *tokens = json_array();
+    char *docid = NULL;
+    json_t *line = NULL;
+    ng_status_t st = NG_STATUS_OUT_OF_MEMORY;
+    size_t n = strlen(a->id) + 24;
+    if (tokens && (docid = malloc(n)) != NULL &&
+        ng_analyzer_run(ing->analyzer, text, len, 0, NULL, dump_term, tokens) == 0) {
+        snprintf(docid, n, "%s#%zu", a->id, number);
+        line = json_pack("{s:s, s:O}", "docid", docid, "tokens", tokens);
+        char *out = line ? json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+        if (out) {
+            st = fprintf(ing->opts.dump_terms, "%s\n", out) < 0 ? NG_STATUS_IO_ERROR : NG_STATUS_SUCCESS;
+            free(out);
+        }
+    }
+    json_decref(line);
+    json_decref(tokens);
+    free(docid);
+    return st;
+}
+
 static ng_status_t commit(ng_ingest_t *ing)
 {
     ng_status_t st = ng_sink_commit(ing->sink);
@@ -217,6 +266,13 @@ ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
         n = 1;
     if ((st = ensure_docs(ing, n ? n : 1)) != NG_STATUS_SUCCESS)
         return st;
+    if (!ing->whole && (st = ng_doc_new(&ing->whole)) != NG_STATUS_SUCCESS)
+        return st;
+    ng_doc_clear(ing->whole);
+    ing->doc_status = NG_STATUS_SUCCESS;
+    if (ing->opts.title_weight && !title_only &&
+        ng_analyzer_run(ing->analyzer, a->title, strlen(a->title), 0, NULL, add_whole_title_word, ing) != 0)
+        return ing->doc_status != NG_STATUS_SUCCESS ? ing->doc_status : NG_STATUS_OUT_OF_MEMORY;
     for (size_t i = 0; i < n; i++) {
         const char *text = a->title;
         size_t len = strlen(a->title);
@@ -225,10 +281,12 @@ ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
         ing->doc = ing->docs[i];
         if ((st = build_passage(ing, a, (unsigned)(i + 1), text, len)) != NG_STATUS_SUCCESS)
             return st;
+        if (ing->opts.dump_terms && (st = dump_passage(ing, a, i + 1, text, len)) != NG_STATUS_SUCCESS)
+            return st;
         ing->stats.text_bytes += len;
     }
     int replaced = 0;
-    st = ng_sink_replace_article(ing->sink, a, ing->docs, n, &replaced);
+    st = ng_sink_replace_article(ing->sink, a, ing->docs, n, ing->whole, &replaced);
     if (st != NG_STATUS_SUCCESS)
         return st;
     ing->stats.articles++;

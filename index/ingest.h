@@ -6,6 +6,8 @@
 #define NG_INGEST_H
 
 #include "analyzer.h"
+#include <stdio.h>
+
 #include "article.h"
 #include "reader.h"
 #include "sink.h"
@@ -53,12 +55,17 @@ typedef struct ng_ingest_opts {
     size_t max_words;        /* passage bound (0: NG_PASSAGE_MAX_WORDS) */
     size_t max_record;       /* record size bound (0: NG_READER_MAX_RECORD) */
     unsigned long batch;     /* articles per commit (0: NG_INGEST_BATCH) */
+    unsigned title_weight;   /* how many times a title word counts in its article document (0 is 0) */
+    FILE *dump_terms;        /* may be NULL: write each passage's terms as JSON Lines here */
     int force;               /* index dumps the ledger has already */
     const char **exclude;    /* NULL-terminated globs: names a directory walk passes over; may be NULL */
     ng_report_fn report;     /* may be NULL */
     ng_progress_fn progress; /* may be NULL */
     void *ctx;               /* for both callbacks */
 } ng_ingest_opts_t;
+
+/* A title word counts as this many words of its article, unless told otherwise. */
+#define NG_DEFAULT_TITLE_WEIGHT 1
 
 typedef struct ng_ingest ng_ingest_t;
 

@@ -48,13 +48,15 @@ static void usage(FILE *fp)
             "      --list-dumps       list the dumps indexed, with when and counts\n"
             "      --language=LANG    stemming language of a new index (default english)\n"
             "      --passage-words=N  cut passages longer than N words (default %d)\n"
+            "      --title-weight=N   a title word counts as N words of its article (default %d)\n"
+            "      --dump-terms       print each passage's terms as JSON Lines; write nothing\n"
             "  -q, --quiet            print only errors and rejected records\n"
             "  -h, --help             print this help and exit\n"
             "  -V, --version          print the version and exit\n"
             "\n"
             "Exit status: 0 when all went in, 3 when some records were rejected,\n"
             "2 on an error.\n",
-            program, program, NG_INGEST_BATCH, NG_PASSAGE_MAX_WORDS);
+            program, program, NG_INGEST_BATCH, NG_PASSAGE_MAX_WORDS, NG_DEFAULT_TITLE_WEIGHT);
 }
 
 static int die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -79,7 +81,8 @@ typedef struct options {
     size_t max_record;
     const char **exclude;
     int nexclude;
-    int quiet, force, wait, dry_run, list_dumps;
+    int quiet, force, wait, dry_run, list_dumps, dump_terms;
+    unsigned long title_weight;
 } options_t;
 
 /* What the terminal shows: the progress line, when stderr is one. */
@@ -267,6 +270,8 @@ static int run(const options_t *opt, char **paths, int npaths)
     io.max_words = opt->passage_words;
     io.max_record = opt->max_record;
     io.batch = opt->batch;
+    io.title_weight = (unsigned)opt->title_weight;
+    io.dump_terms = opt->dump_terms ? stdout : NULL;
     io.force = opt->force;
     io.exclude = opt->exclude;
     io.report = print_report;
@@ -425,7 +430,17 @@ static int parse_number(const char *s, unsigned long max, unsigned long *out)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_LANGUAGE = 256, OPT_PASSAGE_WORDS, OPT_FORCE, OPT_EXCLUDE, OPT_MAX_RECORD, OPT_WAIT, OPT_LIST };
+    enum {
+        OPT_LANGUAGE = 256,
+        OPT_PASSAGE_WORDS,
+        OPT_FORCE,
+        OPT_EXCLUDE,
+        OPT_MAX_RECORD,
+        OPT_WAIT,
+        OPT_LIST,
+        OPT_TITLE_WEIGHT,
+        OPT_DUMP_TERMS
+    };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"format", required_argument, NULL, 'f'},
@@ -438,6 +453,8 @@ int main(int argc, char **argv)
         {"list-dumps", no_argument, NULL, OPT_LIST},
         {"language", required_argument, NULL, OPT_LANGUAGE},
         {"passage-words", required_argument, NULL, OPT_PASSAGE_WORDS},
+        {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
+        {"dump-terms", no_argument, NULL, OPT_DUMP_TERMS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -446,6 +463,7 @@ int main(int argc, char **argv)
     options_t opt;
     memset(&opt, 0, sizeof opt);
     opt.format = NG_FORMAT_AUTO;
+    opt.title_weight = NG_DEFAULT_TITLE_WEIGHT;
     opt.exclude = calloc((size_t)argc + 1, sizeof *opt.exclude);
     if (!opt.exclude)
         return die("out of memory");
@@ -486,6 +504,20 @@ int main(int argc, char **argv)
                 rc = die("invalid --passage-words '%s' (a number from 1 to 100000)", optarg);
                 goto out;
             }
+            break;
+        case OPT_TITLE_WEIGHT: {
+            char *end;
+            errno = 0;
+            opt.title_weight = strtoul(optarg, &end, 10);
+            if (*optarg < '0' || *optarg > '9' || *end || errno || opt.title_weight > 100) {
+                rc = die("invalid --title-weight '%s' (a number from 0 to 100)", optarg);
+                goto out;
+            }
+            break;
+        }
+        case OPT_DUMP_TERMS:
+            opt.dump_terms = 1;
+            opt.dry_run = 1;
             break;
         case 'q': opt.quiet = 1; break;
         case 'h':

@@ -16,7 +16,7 @@
 
 typedef struct sink_ops {
     ng_status_t (*replace_article)(ng_sink_t *sink, const ng_article_t *article, ng_doc_t *const *docs, size_t n,
-                                   int *replaced);
+                                   ng_doc_t *whole, int *replaced);
     ng_status_t (*get_metadata)(ng_sink_t *sink, const char *key, char **value);
     ng_status_t (*set_metadata)(ng_sink_t *sink, const char *key, const char *value);
     ng_status_t (*commit)(ng_sink_t *sink);
@@ -39,9 +39,10 @@ static ng_status_t store_status(ng_sink_t *sink, ng_status_t st)
     return st;
 }
 
-static ng_status_t one_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n, int *replaced)
+static ng_status_t one_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n, ng_doc_t *whole,
+                               int *replaced)
 {
-    return store_status(sink, ng_store_replace_article(sink->store, a->id, docs, n, replaced));
+    return store_status(sink, ng_store_replace_article(sink->store, a->id, docs, n, whole, replaced));
 }
 
 static ng_status_t one_get(ng_sink_t *sink, const char *key, char **value)
@@ -111,7 +112,7 @@ static int foreign_folder(const char *path)
     return !found;
 }
 
-/* Remove the flat folder PATH and the files in it. */
+/* Remove the folder PATH of an index being made, and all it holds. */
 static void remove_folder(const char *path)
 {
     DIR *dir = opendir(path);
@@ -123,9 +124,12 @@ static void remove_folder(const char *path)
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         ng_buf_clear(&file);
-        if (ng_buf_append_str(&file, path) == 0 && ng_buf_append_byte(&file, '/') == 0 &&
-            ng_buf_append_str(&file, de->d_name) == 0)
-            unlink(file.data);
+        if (ng_buf_append_str(&file, path) != 0 || ng_buf_append_byte(&file, '/') != 0 ||
+            ng_buf_append_str(&file, de->d_name) != 0)
+            continue;
+        /* an index holds one folder, its articles database */
+        if (unlink(file.data) != 0 && errno == EISDIR)
+            remove_folder(file.data);
     }
     closedir(dir);
     ng_buf_free(&file);
@@ -267,9 +271,10 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
 
 /* --- nothing (a dry run) ------------------------------------------------- */
 
-static ng_status_t null_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n, int *replaced)
+static ng_status_t null_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n,
+                                ng_doc_t *whole, int *replaced)
 {
-    (void)sink, (void)a, (void)docs, (void)n;
+    (void)sink, (void)a, (void)docs, (void)n, (void)whole;
     *replaced = 0;
     return NG_STATUS_SUCCESS;
 }
@@ -320,10 +325,10 @@ void ng_sink_close(ng_sink_t *sink)
 }
 
 ng_status_t ng_sink_replace_article(ng_sink_t *sink, const ng_article_t *article, ng_doc_t *const *docs, size_t n,
-                                    int *replaced)
+                                    ng_doc_t *whole, int *replaced)
 {
     int dummy;
-    return sink->ops->replace_article(sink, article, docs, n, replaced ? replaced : &dummy);
+    return sink->ops->replace_article(sink, article, docs, n, whole, replaced ? replaced : &dummy);
 }
 
 ng_status_t ng_sink_get_metadata(ng_sink_t *sink, const char *key, char **value)

@@ -34,10 +34,11 @@ ng_status_t ng_sink_open_null(ng_sink_t **out);
 /* Close the sink; changes not committed are discarded. */
 void ng_sink_close(ng_sink_t *sink);
 
-/* Make DOCS (N of them, in order) the passages of ARTICLE, in the database
- * that holds it, deleting the passages it had; *REPLACED: it had some. */
+/* Make DOCS (N of them, in order) the passages of ARTICLE and WHOLE its
+ * article document (see ng_store_replace_article), in the index that holds
+ * it, deleting what it had; *REPLACED: it had some. */
 ng_status_t ng_sink_replace_article(ng_sink_t *sink, const ng_article_t *article, ng_doc_t *const *docs, size_t n,
-                                    int *replaced);
+                                    ng_doc_t *whole, int *replaced);
 /* The sink's own metadata, committed with the articles. *VALUE is malloc'ed
  * ("" when unset). */
 ng_status_t ng_sink_get_metadata(ng_sink_t *sink, const char *key, char **value);

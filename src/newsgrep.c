@@ -45,6 +45,7 @@ static void usage(FILE *fp)
             "  -f, --query-file=FILE   read the query from FILE ('-' for standard input)\n"
             "      --any               rank passages that match any word (default: all words)\n"
             "      --stopwords         with --any, leave the language's stopwords out\n"
+            "      --no-stopwords      keep them (the default, but for --trec-run topics)\n"
             "Filters:\n"
             "      --since=DATE        articles dated DATE or later (YYYY, YYYY-MM, YYYY-MM-DD)\n"
             "      --until=DATE        articles dated DATE or earlier\n"
@@ -64,6 +65,8 @@ static void usage(FILE *fp)
             "      --json              JSON Lines: one object per hit (or id, count, period)\n"
             "Ranking and evaluation:\n"
             "      --bm25=K1,B[,MIN]   BM25 parameters (default 1.2,0.75,0.5)\n"
+            "      --rank=HOW          rank articles by combined (default), article or passage scores\n"
+            "      --passage-weight=W  the best passage's weight in the combined score (default 0.3)\n"
             "      --trec-run=TAG      rank each topic of --topics, print a TREC run tagged TAG\n"
             "      --topics=FILE       topics: TREC <top> format, or one ID<TAB>TEXT per line\n"
             "      --color[=WHEN]      highlight matches: auto (default), always or never\n"
@@ -96,7 +99,7 @@ typedef struct options {
     unsigned long offset;
     unsigned long context;
     int any;
-    int stopwords;
+    int stopwords; /* 1 --stopwords, 0 --no-stopwords, -1 not said */
     int all_passages;
     int scores;
     int json;
@@ -113,6 +116,8 @@ typedef struct options {
     const char *query_file;
     ng_color_mode_t color;
     double k1, b, min_normlen;
+    int rank;
+    double passage_weight;
     const char *trec_tag;
     const char *topics;
 } options_t;
@@ -339,6 +344,8 @@ static int print_hits(ng_store_t *store, const options_t *opt, ng_analyzer_t *an
     so.k1 = opt->k1;
     so.b = opt->b;
     so.min_normlen = opt->min_normlen;
+    so.rank = opt->rank;
+    so.passage_weight = opt->passage_weight;
     so.offset = opt->offset;
     so.all_passages = opt->all_passages;
     so.sort = opt->sort;
@@ -446,7 +453,7 @@ static int index_analyzer(ng_store_t *store, const options_t *opt, ng_analyzer_t
     ng_status_t st = ng_analyzer_new(lang, analyzer);
     if (st != NG_STATUS_SUCCESS)
         rc = die("index %s uses language '%s': %s", opt->db, lang, ng_status_to_string(st));
-    else if (opt->stopwords && !ng_stoplist_for(lang))
+    else if (opt->stopwords == 1 && !ng_stoplist_for(lang))
         rc = die("--stopwords: no stopword list for '%s', the language of index %s (lists: %s)", lang, opt->db,
                  ng_stoplist_languages());
     else
@@ -605,7 +612,10 @@ static int trec_run(ng_store_t *store, const options_t *opt)
     for (size_t t = 0; rc == EXIT_MATCH && t < ntopics; t++) {
         ng_qnode_t *query = NULL;
         ng_query_error_t qerr;
-        unsigned flags = NG_QUERY_ANY | (opt->stopwords ? NG_QUERY_STOPWORDS : 0);
+        /* Topics are sentences: their stopwords go, unless told otherwise. */
+        int stop =
+            opt->stopwords == 1 || (opt->stopwords == -1 && ng_stoplist_for(ng_analyzer_language(analyzer)) != NULL);
+        unsigned flags = NG_QUERY_ANY | (stop ? NG_QUERY_STOPWORDS : 0);
         ng_status_t st = ng_query_parse_plain(analyzer, topics[t].text, strlen(topics[t].text), flags, &query, &qerr);
         if (st == NG_STATUS_BAD_QUERY) {
             fprintf(stderr, "%s: %s:%lu: topic %s skipped: %s\n", program, opt->topics, topics[t].line, topics[t].id,
@@ -624,6 +634,8 @@ static int trec_run(ng_store_t *store, const options_t *opt)
         so.k1 = opt->k1;
         so.b = opt->b;
         so.min_normlen = opt->min_normlen;
+        so.rank = opt->rank;
+        so.passage_weight = opt->passage_weight;
         so.all_passages = opt->all_passages;
         so.offset = opt->offset;
         so.limit = opt->hits_given ? opt->hits : 1000;
@@ -642,10 +654,10 @@ static int trec_run(ng_store_t *store, const options_t *opt)
             }
             matched = 1;
             if (opt->all_passages)
-                printf("%s Q0 %.*s#%u %zu %.10g %s\n", topics[t].id, (int)rec.article_id.len, rec.article_id.ptr,
+                printf("%s Q0 %.*s#%u %zu %.15g %s\n", topics[t].id, (int)rec.article_id.len, rec.article_id.ptr,
                        rec.passage, opt->offset + i + 1, hit->score, opt->trec_tag);
             else
-                printf("%s Q0 %.*s %zu %.10g %s\n", topics[t].id, (int)rec.article_id.len, rec.article_id.ptr,
+                printf("%s Q0 %.*s %zu %.15g %s\n", topics[t].id, (int)rec.article_id.len, rec.article_id.ptr,
                        opt->offset + i + 1, hit->score, opt->trec_tag);
         }
         ng_results_destroy(results);
@@ -673,7 +685,7 @@ static int search(ng_store_t *store, const options_t *opt, const char *query_tex
     if (index_analyzer(store, opt, &analyzer) != EXIT_MATCH)
         return EXIT_TROUBLE;
     rc = EXIT_TROUBLE;
-    unsigned flags = (opt->any ? NG_QUERY_ANY : 0) | (opt->stopwords ? NG_QUERY_STOPWORDS : 0);
+    unsigned flags = (opt->any ? NG_QUERY_ANY : 0) | (opt->stopwords == 1 ? NG_QUERY_STOPWORDS : 0);
     st = ng_query_parse(analyzer, query_text, query_len, flags, &query, &qerr);
     if (st == NG_STATUS_BAD_QUERY) {
         rc = die("bad query at column %zu: %s", qerr.column, qerr.message);
@@ -737,6 +749,7 @@ enum {
     OPT_ALL_PASSAGES,
     OPT_COLOR,
     OPT_STOPWORDS,
+    OPT_NO_STOPWORDS,
     OPT_SINCE,
     OPT_UNTIL,
     OPT_SOURCE,
@@ -747,6 +760,8 @@ enum {
     OPT_SORT,
     OPT_TIMELINE,
     OPT_BM25,
+    OPT_RANK,
+    OPT_PASSAGE_WEIGHT,
     OPT_TREC_RUN,
     OPT_TOPICS,
 };
@@ -761,6 +776,7 @@ int main(int argc, char **argv)
         {"offset", required_argument, NULL, OPT_OFFSET},
         {"any", no_argument, NULL, OPT_ANY},
         {"stopwords", no_argument, NULL, OPT_STOPWORDS},
+        {"no-stopwords", no_argument, NULL, OPT_NO_STOPWORDS},
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"source", required_argument, NULL, OPT_SOURCE},
@@ -774,6 +790,8 @@ int main(int argc, char **argv)
         {"timeline", optional_argument, NULL, OPT_TIMELINE},
         {"json", no_argument, NULL, OPT_JSON},
         {"bm25", required_argument, NULL, OPT_BM25},
+        {"rank", required_argument, NULL, OPT_RANK},
+        {"passage-weight", required_argument, NULL, OPT_PASSAGE_WEIGHT},
         {"trec-run", required_argument, NULL, OPT_TREC_RUN},
         {"topics", required_argument, NULL, OPT_TOPICS},
         {"color", optional_argument, NULL, OPT_COLOR},
@@ -792,6 +810,9 @@ int main(int argc, char **argv)
     opt.k1 = defaults.k1;
     opt.b = defaults.b;
     opt.min_normlen = defaults.min_normlen;
+    opt.rank = defaults.rank;
+    opt.stopwords = -1;
+    opt.passage_weight = defaults.passage_weight;
     char *default_db = NULL;
     int c;
 
@@ -832,6 +853,7 @@ int main(int argc, char **argv)
             break;
         case OPT_ANY: opt.any = 1; break;
         case OPT_STOPWORDS: opt.stopwords = 1; break;
+        case OPT_NO_STOPWORDS: opt.stopwords = 0; break;
         case OPT_SINCE:
         case OPT_UNTIL: {
             int upper = c == OPT_UNTIL;
@@ -878,6 +900,28 @@ int main(int argc, char **argv)
                 goto done;
             }
             break;
+        case OPT_RANK:
+            if (strcmp(arg, "combined") == 0)
+                opt.rank = NG_RANK_COMBINED;
+            else if (strcmp(arg, "article") == 0)
+                opt.rank = NG_RANK_ARTICLE;
+            else if (strcmp(arg, "passage") == 0)
+                opt.rank = NG_RANK_PASSAGE;
+            else {
+                rc = die("invalid --rank argument '%s' (use combined, article or passage)", arg);
+                goto done;
+            }
+            break;
+        case OPT_PASSAGE_WEIGHT: {
+            char *end;
+            errno = 0;
+            opt.passage_weight = strtod(arg, &end);
+            if (end == arg || *end || errno || !(opt.passage_weight >= 0 && opt.passage_weight <= 100)) {
+                rc = die("invalid --passage-weight '%s' (a number from 0 to 100)", arg);
+                goto done;
+            }
+            break;
+        }
         case OPT_TREC_RUN:
             if (!*arg || strpbrk(arg, " \t\n")) {
                 rc = die("invalid --trec-run tag '%s': one word", arg);

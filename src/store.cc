@@ -14,12 +14,62 @@
 
 #include "store.h"
 
+/* An index is two Xapian databases: the passages (the folder itself, one
+ * document per passage, with positions) and, in its subfolder "articles",
+ * one document per whole article, which ranks articles. */
 struct ng_store {
-    Xapian::Database *db;          /* the database read from (== wdb when writing) */
-    Xapian::WritableDatabase *wdb; /* NULL when read-only */
+    Xapian::Database *db;           /* the passages read from (== wdb when writing) */
+    Xapian::WritableDatabase *wdb;  /* NULL when read-only */
+    Xapian::Database *adb;          /* the articles (== awdb when writing); NULL if the index has none */
+    Xapian::WritableDatabase *awdb; /* NULL when read-only */
     std::string path;
     std::string errmsg;
 };
+
+static std::string articles_path(const std::string &path)
+{
+    return path + "/articles";
+}
+
+static ng_store_t *new_store(const char *path)
+{
+    ng_store_t *store = new ng_store;
+    store->db = store->adb = NULL;
+    store->wdb = store->awdb = NULL;
+    store->path = path;
+    return store;
+}
+
+static void delete_store(ng_store_t *store)
+{
+    if (!store)
+        return;
+    if (store->wdb)
+        delete store->wdb;
+    else
+        delete store->db;
+    if (store->awdb)
+        delete store->awdb;
+    else
+        delete store->adb;
+    delete store;
+}
+
+/* Open both databases of STORE for writing (XFLAGS for the passages; the
+ * articles database is made when missing) and start a transaction in each. */
+static void open_writable(ng_store_t *store, int xflags)
+{
+    /* Small batches are both faster and leaner on xapian-core 1.4. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
+    store->wdb = new Xapian::WritableDatabase(store->path, xflags);
+    store->db = store->wdb;
+    int aflags = (xflags & ~Xapian::DB_OPEN) | Xapian::DB_CREATE_OR_OPEN;
+    store->awdb = new Xapian::WritableDatabase(articles_path(store->path), aflags);
+    store->adb = store->awdb;
+    /* One transaction per commit: a crash leaves the last commit. */
+    store->awdb->begin_transaction(true);
+    store->wdb->begin_transaction(true);
+}
 
 struct ng_doc {
     Xapian::Document doc;
@@ -122,17 +172,9 @@ ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **e
             status = NG_STATUS_NO_INDEX;
             msg = std::string("no index at ") + path;
         } else {
-            store = new ng_store;
-            store->db = NULL;
-            store->wdb = NULL;
-            store->path = path;
+            store = new_store(path);
             if (mode == NG_STORE_WRITE) {
-                /* Small batches are both faster and leaner on xapian-core 1.4. */
-                setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
-                store->wdb = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-                store->db = store->wdb;
-                /* One transaction per commit: a crash leaves the last commit. */
-                store->wdb->begin_transaction(true);
+                open_writable(store, Xapian::DB_CREATE_OR_OPEN);
             } else {
                 try {
                     store->db = new Xapian::Database(path);
@@ -143,6 +185,9 @@ ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **e
                 /* An empty file opens as a stub database listing no shard. */
                 if (store->db->size() == 0)
                     throw Xapian::DatabaseOpeningError("not a Xapian index", path);
+                /* An index made before article documents ranks by passages. */
+                if (stat((articles_path(path) + "/iamglass").c_str(), &st) == 0)
+                    store->adb = new Xapian::Database(articles_path(path));
             }
             *out = store;
             return NG_STATUS_SUCCESS;
@@ -153,12 +198,7 @@ ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **e
         } catch (...) {
             status = NG_STATUS_OUT_OF_MEMORY;
         }
-        if (store) {
-            delete store->wdb;
-            if (!store->wdb)
-                delete store->db;
-            delete store;
-        }
+        delete_store(store);
     }
     if (errmsg)
         *errmsg = dup_string(msg);
@@ -170,18 +210,17 @@ void ng_store_close(ng_store_t *store)
     if (!store)
         return;
     try {
-        if (store->wdb) {
+        for (Xapian::WritableDatabase *w : {store->wdb, store->awdb}) {
+            if (!w)
+                continue;
             try {
-                store->wdb->cancel_transaction();
+                w->cancel_transaction();
             } catch (const Xapian::Error &) {
             }
-            delete store->wdb;
-        } else {
-            delete store->db;
         }
+        delete_store(store);
     } catch (...) {
     }
-    delete store;
 }
 
 const char *ng_store_errmsg(const ng_store_t *store)
@@ -223,10 +262,10 @@ ng_status_t ng_doc_add_posting(ng_doc_t *doc, const char *term, size_t len, unsi
     }
 }
 
-ng_status_t ng_doc_add_term(ng_doc_t *doc, const char *term, size_t len)
+ng_status_t ng_doc_add_term(ng_doc_t *doc, const char *term, size_t len, unsigned wdf)
 {
     try {
-        doc->doc.add_term(std::string(term, len));
+        doc->doc.add_term(std::string(term, len), wdf);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return bare_fail();
@@ -270,7 +309,7 @@ static ng_status_t not_writable(ng_store_t *store)
 }
 
 ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, ng_doc_t *const *passages, size_t n,
-                                     int *replaced)
+                                     ng_doc_t *article, int *replaced)
 {
     if (!store->wdb)
         return not_writable(store);
@@ -280,6 +319,8 @@ ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, 
         bool had = store->wdb->term_exists(article_term);
         if (had)
             store->wdb->delete_document(article_term);
+        if (store->awdb->term_exists(article_term))
+            store->awdb->delete_document(article_term);
         for (size_t i = 0; i < n; i++) {
             Xapian::Document &doc = passages[i]->doc;
             const unsigned number = static_cast<unsigned>(i + 1);
@@ -288,6 +329,11 @@ ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, 
             doc.add_value(NG_SLOT_ARTICLE, id);
             doc.add_value(NG_SLOT_PASSAGE, Xapian::sortable_serialise(number));
             store->wdb->add_document(doc);
+        }
+        if (article && n > 0) {
+            article->doc.add_boolean_term(article_term);
+            article->doc.add_value(NG_SLOT_ARTICLE, id);
+            store->awdb->add_document(article->doc);
         }
         if (replaced)
             *replaced = had;
@@ -306,6 +352,8 @@ ng_status_t ng_store_delete_article(ng_store_t *store, const char *article_id, i
         bool had = store->wdb->term_exists(article_term);
         if (had)
             store->wdb->delete_document(article_term);
+        if (store->awdb->term_exists(article_term))
+            store->awdb->delete_document(article_term);
         if (deleted)
             *deleted = had;
         return NG_STATUS_SUCCESS;
@@ -319,6 +367,11 @@ ng_status_t ng_store_commit(ng_store_t *store)
     if (!store->wdb)
         return not_writable(store);
     try {
+        /* Articles first: a crash between the two commits leaves article
+         * documents whose passages are not in, which search passes over and
+         * the next run replaces; never passages without their article. */
+        store->awdb->commit_transaction();
+        store->awdb->begin_transaction(true);
         store->wdb->commit_transaction();
         store->wdb->begin_transaction(true);
         return NG_STATUS_SUCCESS;
@@ -400,6 +453,8 @@ void ng_search_opts_init(ng_search_opts_t *opts)
     opts->all_passages = 0;
     opts->sort = NG_SORT_SCORE;
     opts->ids_only = 0;
+    opts->rank = NG_RANK_COMBINED;
+    opts->passage_weight = NG_DEFAULT_PASSAGE_WEIGHT;
 }
 
 } /* extern "C" */
@@ -418,6 +473,8 @@ template <typename Fn> static void with_reopen(ng_store_t *store, Fn fn)
             if (attempt == 3)
                 throw;
             store->db->reopen();
+            if (store->adb)
+                store->adb->reopen();
         }
     }
 }
@@ -506,8 +563,27 @@ struct query_builder {
         case NG_Q_OR:
             if (n->nkids == 0) /* the identities: AND of nothing is everything */
                 return n->op == NG_Q_AND ? Xapian::Query::MatchAll : Xapian::Query::MatchNothing;
-            for (size_t i = 0; i < n->nkids; i++)
-                kids.push_back(build(n->kids[i]));
+            {
+                /* A word said twice is one term of query frequency 2 (BM25's
+                 * k3 weighs it), not two terms each weighed as said twice. */
+                std::vector<std::pair<std::string, unsigned>> terms;
+                for (size_t i = 0; i < n->nkids; i++) {
+                    const ng_qnode_t *k = n->kids[i];
+                    if (k->op != NG_Q_TERM) {
+                        kids.push_back(build(k));
+                        continue;
+                    }
+                    auto same =
+                        std::find_if(terms.begin(), terms.end(),
+                                     [k](const std::pair<std::string, unsigned> &t) { return t.first == k->term; });
+                    if (same != terms.end())
+                        same->second++;
+                    else
+                        terms.emplace_back(k->term, 1);
+                }
+                for (const auto &t : terms)
+                    kids.emplace_back(t.first, t.second);
+            }
             return Xapian::Query(n->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, kids.begin(),
                                  kids.end());
         case NG_Q_PHRASE:
@@ -608,6 +684,84 @@ extern "C" ng_status_t ng_store_expand_wildcards(ng_store_t *store, ng_qnode_t *
     }
 }
 
+static void collect_match_term(void *ctx, const ng_qnode_t *term)
+{
+    static_cast<std::vector<std::string> *>(ctx)->push_back(term->term);
+}
+
+/* Above this many candidates, the articles are scored without a filter. */
+static const size_t MAX_FILTERED_ARTICLES = 2000;
+
+/* The whole-article BM25 scores of the articles IDS for the words that make a
+ * passage of QUERY match, by article id; an article without its article
+ * document scores 0. */
+static std::map<std::string, double> article_scores(ng_store_t *store, const ng_qnode_t *query,
+                                                    const ng_search_opts_t *opts, const std::vector<std::string> &ids)
+{
+    std::map<std::string, double> scores;
+    std::vector<std::string> terms;
+    ng_qnode_each_match_term(query, collect_match_term, &terms);
+    if (terms.empty() || ids.empty())
+        return scores;
+    std::vector<Xapian::Query> leaves(terms.begin(), terms.end());
+    Xapian::Query xq(Xapian::Query::OP_OR, leaves.begin(), leaves.end());
+    const bool filtered = ids.size() <= MAX_FILTERED_ARTICLES;
+    if (filtered) {
+        std::vector<Xapian::Query> id_terms;
+        id_terms.reserve(ids.size());
+        for (const std::string &id : ids)
+            id_terms.emplace_back(identity_term(NG_PREFIX_ARTICLE, id));
+        xq = Xapian::Query(Xapian::Query::OP_FILTER, xq,
+                           Xapian::Query(Xapian::Query::OP_OR, id_terms.begin(), id_terms.end()));
+    }
+    Xapian::Enquire enquire(*store->adb);
+    enquire.set_query(xq);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+    Xapian::MSet mset =
+        enquire.get_mset(0, filtered ? static_cast<Xapian::doccount>(ids.size()) : store->adb->get_doccount());
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+        scores[it.get_document().get_value(NG_SLOT_ARTICLE)] = it.get_weight();
+    return scores;
+}
+
+/* A hit before its strings are pointed at. */
+struct candidate {
+    double score;
+    Xapian::docid docid;
+    std::string id;
+};
+
+/* Rank articles by their article score plus the weighted score of their best
+ * passage: the best passages of the leading articles (by passage score) are
+ * the candidates, re-ranked by the combined score. */
+static std::vector<candidate> combined_ranking(ng_store_t *store, Xapian::Enquire &enquire, const ng_qnode_t *query,
+                                               const ng_search_opts_t *opts, unsigned long *estimate)
+{
+    const size_t total = store->db->get_doccount();
+    size_t want = std::min(opts->offset + std::min(opts->limit, total), total);
+    size_t pool = std::min(total, want + std::max<size_t>(20, 2 * want));
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(pool));
+    *estimate = mset.get_matches_estimated();
+    std::vector<candidate> c;
+    std::vector<std::string> ids;
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+        c.push_back(candidate{it.get_weight(), *it, it.get_collapse_key()});
+        ids.push_back(c.back().id);
+    }
+    const std::map<std::string, double> art = article_scores(store, query, opts, ids);
+    for (candidate &cand : c) {
+        auto found = art.find(cand.id);
+        double a = found == art.end() ? 0 : found->second;
+        cand.score = opts->rank == NG_RANK_ARTICLE ? a : a + opts->passage_weight * cand.score;
+    }
+    /* stable: equal scores keep the order of their passages */
+    std::stable_sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) { return x.score > y.score; });
+    if (c.size() > want)
+        c.resize(want);
+    c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, c.size())));
+    return c;
+}
+
 extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
                                        ng_results_t **out)
 {
@@ -623,27 +777,34 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
             const bool collapsed = !opts->all_passages;
             if (collapsed)
                 enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
-            if (opts->sort == NG_SORT_DATE || opts->sort == NG_SORT_DATE_DESC)
+            const bool by_date = opts->sort == NG_SORT_DATE || opts->sort == NG_SORT_DATE_DESC;
+            if (by_date)
                 enquire.set_sort_by_value_then_relevance(NG_SLOT_DATE, opts->sort == NG_SORT_DATE_DESC);
-            Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(opts->offset),
-                                                 static_cast<Xapian::doccount>(opts->limit));
+            std::vector<candidate> hits;
+            if (collapsed && !by_date && opts->rank != NG_RANK_PASSAGE && store->adb) {
+                hits = combined_ranking(store, enquire, query, opts, &results->estimate);
+            } else {
+                Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(opts->offset),
+                                                     static_cast<Xapian::doccount>(opts->limit));
+                results->estimate = mset.get_matches_estimated();
+                for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+                    hits.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+            }
             results->data.clear();
             results->ids.clear();
             results->hits.clear();
-            results->estimate = mset.get_matches_estimated();
-            for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-                if (opts->ids_only) {
+            for (const candidate &cand : hits) {
+                if (opts->ids_only && collapsed) {
                     results->data.emplace_back();
-                    results->ids.push_back(collapsed ? it.get_collapse_key()
-                                                     : it.get_document().get_value(NG_SLOT_ARTICLE));
+                    results->ids.push_back(cand.id);
                 } else {
-                    Xapian::Document doc = it.get_document();
-                    results->data.push_back(doc.get_data());
+                    Xapian::Document doc = store->db->get_document(cand.docid);
+                    results->data.push_back(opts->ids_only ? std::string() : doc.get_data());
                     results->ids.push_back(doc.get_value(NG_SLOT_ARTICLE));
                 }
                 ng_hit_t hit;
-                hit.score = it.get_weight();
-                hit.docid = *it;
+                hit.score = cand.score;
+                hit.docid = cand.docid;
                 hit.data = NULL;
                 hit.data_len = 0;
                 hit.article_id = NULL;
@@ -811,19 +972,11 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
     if (errmsg)
         *errmsg = NULL;
     try {
-        store = new ng_store;
-        store->db = NULL;
-        store->wdb = NULL;
-        store->path = path;
-        /* Small batches are both faster and leaner on xapian-core 1.4. */
-        setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
+        store = new_store(path);
         int xflags = (flags & NG_STORE_MUST_EXIST) ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OPEN;
         if (flags & NG_STORE_WAIT_LOCK)
             xflags |= Xapian::DB_RETRY_LOCK;
-        store->wdb = new Xapian::WritableDatabase(path, xflags);
-        store->db = store->wdb;
-        /* One transaction per commit: a crash leaves the last commit. */
-        store->wdb->begin_transaction(true);
+        open_writable(store, xflags);
         *out = store;
         return NG_STATUS_SUCCESS;
     } catch (...) {
@@ -832,9 +985,7 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
         } catch (...) {
             status = NG_STATUS_OUT_OF_MEMORY;
         }
-        if (store)
-            delete store->wdb;
-        delete store;
+        delete_store(store);
     }
     if (errmsg)
         *errmsg = dup_string(msg);

@@ -39,20 +39,25 @@ void ng_doc_destroy(ng_doc_t *doc);
 void ng_doc_clear(ng_doc_t *doc);
 /* A ranked term at word position POS (positions make phrase search possible). */
 ng_status_t ng_doc_add_posting(ng_doc_t *doc, const char *term, size_t len, unsigned pos);
-/* A term without position (WDF counts its occurrences), e.g. prefixed title words. */
-ng_status_t ng_doc_add_term(ng_doc_t *doc, const char *term, size_t len);
+/* A term without position whose WDF grows by WDF (its count); WDF 0 makes a
+ * term that matches but adds nothing to ranking or to the document length,
+ * as the passages' title terms. */
+ng_status_t ng_doc_add_term(ng_doc_t *doc, const char *term, size_t len, unsigned wdf);
 /* A filter term: present or absent, no weight in ranking. */
 ng_status_t ng_doc_add_boolean(ng_doc_t *doc, const char *term, size_t len);
 ng_status_t ng_doc_set_value(ng_doc_t *doc, unsigned slot, const char *value, size_t len);
 ng_status_t ng_doc_set_data(ng_doc_t *doc, const char *data, size_t len);
 
-/* Make PASSAGES (N docs, in order) the passages of ARTICLE_ID: every passage the
- * article had before is deleted first, so an article indexed again is replaced,
- * never doubled. The store adds the article and passage identity terms and
- * values to each doc. *REPLACED (may be NULL) tells whether the article was
- * there before. Visible to readers after the next ng_store_commit. */
+/* Make PASSAGES (N docs, in order) the passages of ARTICLE_ID, and ARTICLE
+ * (may be NULL) its article document, the whole article as one document that
+ * ranks articles (terms with their counts, no positions; kept in the index's
+ * articles database). Every passage and the article document the article had
+ * before are deleted first, so an article indexed again is replaced, never
+ * doubled. The store adds the identity terms and values to each doc. *REPLACED
+ * (may be NULL) tells whether the article was there before. Visible to readers
+ * after the next ng_store_commit. */
 ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, ng_doc_t *const *passages, size_t n,
-                                     int *replaced);
+                                     ng_doc_t *article, int *replaced);
 /* Delete every passage of ARTICLE_ID; *DELETED (may be NULL) = 0 if it had none. */
 ng_status_t ng_store_delete_article(ng_store_t *store, const char *article_id, int *deleted);
 /* Make all changes since the last commit durable and visible, as one step. */
@@ -93,15 +98,29 @@ enum {
 typedef struct ng_search_opts {
     double k1, b; /* BM25Weight parameters */
     double min_normlen;
-    size_t offset;    /* hits to skip */
-    size_t limit;     /* hits to return */
-    int all_passages; /* 0: the best passage of each article only */
-    int sort;         /* NG_SORT_* */
-    int ids_only;     /* the hits need their article id only: no record is read */
+    size_t offset;         /* hits to skip */
+    size_t limit;          /* hits to return */
+    int all_passages;      /* 0: the best passage of each article only */
+    int sort;              /* NG_SORT_* */
+    int ids_only;          /* the hits need their article id only: no record is read */
+    int rank;              /* NG_RANK_*: how articles are ranked when collapsed and sorted by score */
+    double passage_weight; /* NG_RANK_COMBINED: the weight of the best passage's score */
 } ng_search_opts_t;
 
+enum {
+    /* An article's score is the BM25 score of the whole article (its article
+     * document) plus passage_weight times its best passage's: whole-article
+     * evidence finds the right articles, the passage picks what to show. */
+    NG_RANK_COMBINED = 0,
+    NG_RANK_PASSAGE, /* the best passage's score alone */
+    NG_RANK_ARTICLE, /* the whole article's score alone (the passage shown is still the best) */
+};
+
+/* The default weight of the best passage in NG_RANK_COMBINED. */
+#define NG_DEFAULT_PASSAGE_WEIGHT 0.3
+
 /* k1 = 1.2, b = 0.75, min_normlen = 0.5, offset 0, limit 10, collapsed,
- * by score, with records. */
+ * by score (NG_RANK_COMBINED), with records. */
 void ng_search_opts_init(ng_search_opts_t *opts);
 
 /* Rank the passages matching QUERY by BM25. *OUT belongs to the caller.

@@ -19,6 +19,30 @@ for bad in "" "1.2" "x,0.75" "1.2,1.5" "-1,0.5" "1.2,0.75,-1" "1.2,0.75,0.5,9" "
 done
 like "$(cat "$TMP/err")" "invalid --bm25 '1.2;0.75'" "with a message naming it"
 
+# How articles are ranked: --rank and --passage-weight.
+best_passage=$(ng --all-passages --scores -n 1 --any Iraq coalition troops | head -1 | awk '{print $1, $2}')
+is "$(ng --rank=passage --scores -n 1 --any Iraq coalition troops | head -1 | awk '{print $1, $2}')" "$best_passage" \
+    "--rank=passage: the first article is the one of the best passage, with its score"
+ng --scores -n 20 --any Iraq coalition troops >"$TMP/combined"
+ng --scores -n 20 --any --rank=article Iraq coalition troops >"$TMP/article"
+ng --scores -n 20 --any --passage-weight=0 Iraq coalition troops >"$TMP/weight0"
+is "$(cat "$TMP/weight0")" "$(cat "$TMP/article")" "--passage-weight=0 ranks as --rank=article"
+test "$(grep '#' "$TMP/combined" | awk '{print $2}' | head -1)" != "$(grep '#' "$TMP/article" | awk '{print $2}' | head -1)"
+ok $? "the combined score adds the passage's to the article's"
+is "$(grep '#' "$TMP/combined" | awk '{print $2}' | sort -gr | tr '\n' ' ')" "$(grep '#' "$TMP/combined" | awk '{print $2}' | tr '\n' ' ')" \
+    "combined hits come best score first"
+# an article's combined score: its article score plus 0.3 of its best passage's
+art=$(awk '/^[^ ]/ && /#/ {print $2; exit}' "$TMP/article")
+first=$(awk '/^[^ ]/ && /#/ {split($1, a, "#"); print a[1]; exit}' "$TMP/article")
+pas=$(ng --all-passages --scores -n 1000 --any Iraq coalition troops | awk -v id="$first" '/^[^ ]/ && /#/ {split($1, a, "#"); if (a[1] == id) {print $2; exit}}')
+comb=$(ng --scores -n 1000 --any Iraq coalition troops | awk -v id="$first" '/^[^ ]/ && /#/ {split($1, a, "#"); if (a[1] == id) {print $2; exit}}')
+awk -v a="$art" -v p="$pas" -v c="$comb" 'BEGIN { d = a + 0.3 * p - c; exit !(d < 0.0002 && d > -0.0002) }'
+ok $? "combined = article + 0.3 x best passage ($art + 0.3 x $pas = $comb)"
+ng --rank=best coalition >/dev/null 2>"$TMP/err"
+is $? 2 "--rank=best is refused"
+ng --passage-weight=-1 coalition >/dev/null 2>"$TMP/err"
+is $? 2 "--passage-weight=-1 is refused"
+
 # TREC runs: the two topic formats give the same run.
 ng --trec-run t1 --topics "$DATA/topics.tsv" >"$TMP/tsv.run" 2>"$TMP/err"
 is $? 0 "--trec-run over TSV topics: exit 0"

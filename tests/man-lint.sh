@@ -7,7 +7,7 @@ GROFF=${GROFF:-$(command -v groff)}
 [ -n "$GROFF" ] || skip_all "groff is not installed"
 
 for page in newsgrep.1 newsgrep-index.1 newsgrep-formats.5; do
-    warnings=$("$GROFF" -ww -man -z "$top_srcdir/man/$page" 2>&1)
+    warnings=$("$GROFF" -ww -t -man -z "$top_srcdir/man/$page" 2>&1)
     is "$warnings" "" "$page: groff -ww -man reports nothing"
 done
 

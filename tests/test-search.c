@@ -68,7 +68,7 @@ static int add_token(void *ctx, const ng_token_t *tok)
         ng_buf_clear(&a->term);
         ng_buf_append_str(&a->term, NG_PREFIX_TITLE);
         ng_buf_append(&a->term, tok->term, tok->term_len);
-        return ng_doc_add_term(a->doc, a->term.data, a->term.len) != NG_STATUS_SUCCESS;
+        return ng_doc_add_term(a->doc, a->term.data, a->term.len, 1) != NG_STATUS_SUCCESS;
     }
     return ng_doc_add_posting(a->doc, tok->term, tok->term_len, tok->pos + 1) != NG_STATUS_SUCCESS;
 }
@@ -113,7 +113,7 @@ static void put_article(const article_t *art)
         if (ng_record_encode(&rec, &data) != 0 || ng_doc_set_data(docs[n], data.data, data.len) != NG_STATUS_SUCCESS)
             bail("record");
     }
-    if (ng_store_replace_article(store, art->id, docs, n, NULL) != NG_STATUS_SUCCESS)
+    if (ng_store_replace_article(store, art->id, docs, n, NULL, NULL) != NG_STATUS_SUCCESS)
         bail(ng_store_errmsg(store));
     for (size_t i = 0; i < n; i++)
         ng_doc_destroy(docs[i]);
@@ -142,7 +142,7 @@ static void put_many_terms(void)
     rec.text.len = 2;
     if (ng_record_encode(&rec, &data) != 0 || ng_doc_set_data(doc, data.data, data.len) != NG_STATUS_SUCCESS)
         bail("record");
-    if (ng_store_replace_article(store, "many", &doc, 1, NULL) != NG_STATUS_SUCCESS)
+    if (ng_store_replace_article(store, "many", &doc, 1, NULL, NULL) != NG_STATUS_SUCCESS)
         bail(ng_store_errmsg(store));
     ng_doc_destroy(doc);
     ng_buf_free(&data);

@@ -88,7 +88,7 @@ static ng_status_t put_article(ng_store_t *store, const char *article_id, const 
         if (ng_record_encode(&rec, &data) != 0 || ng_doc_set_data(docs[i], data.data, data.len) != NG_STATUS_SUCCESS)
             bail("record");
     }
-    st = ng_store_replace_article(store, article_id, docs, n, replaced);
+    st = ng_store_replace_article(store, article_id, docs, n, NULL, replaced);
     for (size_t i = 0; i < n; i++)
         ng_doc_destroy(docs[i]);
     ng_buf_free(&data);
@@ -359,16 +359,16 @@ static void test_doc_reuse(const char *path)
     ng_doc_t *doc;
     ng_doc_new(&doc);
     ng_doc_add_posting(doc, "stale", 5, 1);
-    ng_doc_add_term(doc, "Sstale", 6);
+    ng_doc_add_term(doc, "Sstale", 6, 1);
     ng_doc_add_boolean(doc, "XSRCstale", 9);
     ng_doc_set_value(doc, NG_SLOT_DATE, "20240125", 8);
     ng_doc_set_data(doc, "stale", 5);
     ng_doc_clear(doc);
     ng_doc_add_posting(doc, "fresh", 5, 1);
-    ng_doc_add_term(doc, "Sfresh", 6);
-    ng_doc_add_term(doc, "Sfresh", 6);
+    ng_doc_add_term(doc, "Sfresh", 6, 1);
+    ng_doc_add_term(doc, "Sfresh", 6, 1);
     ng_doc_add_boolean(doc, "XSRCwire", 8);
-    is_num(ng_store_replace_article(w, "reused", &doc, 1, NULL), NG_STATUS_SUCCESS, "a reused doc is stored");
+    is_num(ng_store_replace_article(w, "reused", &doc, 1, NULL, NULL), NG_STATUS_SUCCESS, "a reused doc is stored");
     ng_store_commit(w);
     ng_store_close(w);
     ng_doc_destroy(doc);
@@ -434,7 +434,7 @@ static void test_long_ids(const char *path)
     ng_store_commit(w);
     is_num(ng_store_doc_count(w), before + 1, "leaving the first");
     replaced = 0;
-    is_num(ng_store_replace_article(w, id1, NULL, 0, &replaced), NG_STATUS_SUCCESS,
+    is_num(ng_store_replace_article(w, id1, NULL, 0, NULL, &replaced), NG_STATUS_SUCCESS,
            "replacing an article by no passage at all");
     is_num(replaced, 1, "finds it");
     ng_store_commit(w);
