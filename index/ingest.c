@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,8 +254,22 @@ static ng_status_t commit(ng_ingest_t *ing)
     return NG_STATUS_SUCCESS;
 }
 
+/* The worker an article id belongs to: the same id always to the same one,
+ * so that a later version of an article replaces an earlier one. */
+static unsigned worker_of(const char *id, unsigned workers)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return (unsigned)(h % workers);
+}
+
 ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
 {
+    if (ing->opts.workers > 1 && worker_of(a->id, ing->opts.workers) != ing->opts.worker)
+        return NG_STATUS_SUCCESS;
     size_t n;
     ng_status_t st = ng_segment(ing->seg, a->body, a->body_len, &n);
     if (st != NG_STATUS_SUCCESS)
@@ -438,6 +453,7 @@ static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *n
     }
 
     const ng_ingest_stats_t was = ing->stats;
+    unsigned long records = 0; /* good ones, this ingest's share or not */
     ng_article_t article;
     for (;;) {
         st = ng_reader_next(reader, &article);
@@ -458,13 +474,14 @@ static ng_status_t ingest_file(ng_ingest_t *ing, const char *path, const char *n
             report(ing, NG_REPORT_WARNING, "%s:%lu: warning: %s", name, line, warning);
             ing->stats.warnings++;
         }
+        records++;
         if ((st = ng_ingest_article(ing, &article)) != NG_STATUS_SUCCESS)
             goto done;
         progress(ing);
     }
     dump.articles = ing->stats.articles - was.articles;
     dump.rejected = ing->stats.rejected - was.rejected;
-    if (dump.articles == 0 && dump.rejected == 0) {
+    if (records == 0 && dump.rejected == 0) {
         if (named) {
             report(ing, NG_REPORT_ERROR, "%s: holds no %s record", name, ng_format_name(format));
             ing->stats.errors++;

@@ -57,6 +57,8 @@ typedef struct ng_ingest_opts {
     unsigned long batch;     /* articles per commit (0: NG_INGEST_BATCH) */
     unsigned title_weight;   /* how many times a title word counts in its article document (0 is 0) */
     FILE *dump_terms;        /* may be NULL: write each passage's terms as JSON Lines here */
+    unsigned workers;        /* > 1: one of that many ingests sharing the dumps, */
+    unsigned worker;         /* this one, indexing the articles whose id hashes to it */
     int force;               /* index dumps the ledger has already */
     const char **exclude;    /* NULL-terminated globs: names a directory walk passes over; may be NULL */
     ng_report_fn report;     /* may be NULL */

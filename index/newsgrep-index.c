@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,6 +43,7 @@ static void usage(FILE *fp)
             "                         ~/.local/share/newsgrep/db); created when missing\n"
             "  -f, --format=FORMAT    read every dump as text, jsonl or trec (default: auto)\n"
             "  -b, --batch=N          commit every N articles (default %d)\n"
+            "  -j, --jobs=N           workers making a new index (default: the processors)\n"
             "      --force            index dumps again even if already indexed\n"
             "      --exclude=GLOB     in directories, pass over files named GLOB\n"
             "      --max-record=SIZE  reject records over SIZE bytes (default 16M)\n"
@@ -83,6 +87,7 @@ typedef struct options {
     int nexclude;
     int quiet, force, wait, dry_run, list_dumps, dump_terms;
     unsigned long title_weight;
+    unsigned long jobs; /* workers making a new index */
 } options_t;
 
 /* What the terminal shows: the progress line, when stderr is one. */
@@ -241,6 +246,51 @@ static int open_index(const options_t *opt, ng_sink_t **sink)
     return rc;
 }
 
+static void ingest_options(const options_t *opt, ui_t *ui, ng_ingest_opts_t *io)
+{
+    memset(io, 0, sizeof *io);
+    io->format = opt->format;
+    io->max_words = opt->passage_words;
+    io->max_record = opt->max_record;
+    io->batch = opt->batch;
+    io->title_weight = (unsigned)opt->title_weight;
+    io->dump_terms = opt->dump_terms ? stdout : NULL;
+    io->force = opt->force;
+    io->exclude = opt->exclude;
+    io->report = print_report;
+    io->progress = show_progress;
+    io->ctx = ui;
+}
+
+/* Index PATHS through the ingest INGEST, with the progress line on UI. */
+static ng_status_t ingest_all(ng_ingest_t *ingest, ui_t *ui, char **paths, int npaths)
+{
+    ng_status_t st = NG_STATUS_SUCCESS;
+    if (ui->bar)
+        for (int i = 0; i < npaths; i++)
+            ng_ingest_plan(ingest, paths[i]);
+    for (int i = 0; i < npaths && st == NG_STATUS_SUCCESS; i++)
+        st = ng_ingest_path(ingest, paths[i]);
+    if (st == NG_STATUS_SUCCESS)
+        st = ng_ingest_finish(ingest);
+    clear_bar(ui);
+    return st;
+}
+
+static int finish(const options_t *opt, const ng_ingest_stats_t *s, double start)
+{
+    if (!opt->quiet)
+        fprintf(stderr,
+                "%s: %s%lu file%s (%lu already indexed), %lu article%s (%lu added, %lu replaced, %lu skipped), "
+                "%lu passage%s, %lu rejected record%s, %.1f s\n",
+                program, opt->dry_run ? "dry run: " : "", s->files, s->files == 1 ? "" : "s", s->files_skipped,
+                s->articles, s->articles == 1 ? "" : "s", s->added, s->replaced, s->skipped, s->passages,
+                s->passages == 1 ? "" : "s", s->rejected, s->rejected == 1 ? "" : "s", now() - start);
+    return s->errors ? EXIT_TROUBLE : s->rejected ? EXIT_REJECTED : EXIT_OK;
+}
+
+static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language);
+
 static int run(const options_t *opt, char **paths, int npaths)
 {
     ui_t ui = {opt, 0, 0, now(), 0};
@@ -255,6 +305,22 @@ static int run(const options_t *opt, char **paths, int npaths)
         return die("unknown language '%s' (try english, french, german, ... or none)", language);
     if (st != NG_STATUS_SUCCESS)
         return die("%s", ng_status_to_string(st));
+    if (!opt->dry_run && ng_sink_vacant(opt->db)) {
+        /* A new index is made in bulk, in parallel, aside. Standard input
+         * cannot be read by several workers. */
+        unsigned jobs = (unsigned)opt->jobs;
+        for (int i = 0; i < npaths; i++)
+            if (strcmp(paths[i], "-") == 0)
+                jobs = 1;
+        ng_analyzer_destroy(analyzer);
+        rc = run_bulk(opt, paths, npaths, jobs, language);
+        if (rc != -1)
+            return rc;
+        /* another newsgrep-index made the index meanwhile: add to it */
+        if ((st = ng_analyzer_new(language, &analyzer)) != NG_STATUS_SUCCESS)
+            return die("%s", ng_status_to_string(st));
+        rc = EXIT_TROUBLE;
+    }
     if (opt->dry_run) {
         if (ng_sink_open_null(&sink) != NG_STATUS_SUCCESS) {
             die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
@@ -265,50 +331,291 @@ static int run(const options_t *opt, char **paths, int npaths)
     }
 
     ng_ingest_opts_t io;
-    memset(&io, 0, sizeof io);
-    io.format = opt->format;
-    io.max_words = opt->passage_words;
-    io.max_record = opt->max_record;
-    io.batch = opt->batch;
-    io.title_weight = (unsigned)opt->title_weight;
-    io.dump_terms = opt->dump_terms ? stdout : NULL;
-    io.force = opt->force;
-    io.exclude = opt->exclude;
-    io.report = print_report;
-    io.progress = show_progress;
-    io.ctx = &ui;
+    ingest_options(opt, &ui, &io);
     if ((st = ng_ingest_new(sink, analyzer, &io, &ingest)) != NG_STATUS_SUCCESS) {
         die("%s", ng_status_to_string(st));
         goto out;
     }
     ui.bar = !opt->quiet && isatty(STDERR_FILENO);
-    if (ui.bar)
-        for (int i = 0; i < npaths; i++)
-            ng_ingest_plan(ingest, paths[i]);
-    for (int i = 0; i < npaths && st == NG_STATUS_SUCCESS; i++)
-        st = ng_ingest_path(ingest, paths[i]);
-    if (st == NG_STATUS_SUCCESS)
-        st = ng_ingest_finish(ingest);
-    clear_bar(&ui);
-    if (st != NG_STATUS_SUCCESS) {
+    if ((st = ingest_all(ingest, &ui, paths, npaths)) != NG_STATUS_SUCCESS) {
         die("indexing stopped, index %s left at its last commit: %s", opt->db,
             *ng_sink_errmsg(sink) ? ng_sink_errmsg(sink) : ng_status_to_string(st));
         goto out;
     }
-
-    const ng_ingest_stats_t *s = ng_ingest_stats(ingest);
-    if (!opt->quiet)
-        fprintf(stderr,
-                "%s: %s%lu file%s (%lu already indexed), %lu article%s (%lu added, %lu replaced, %lu skipped), "
-                "%lu passage%s, %lu rejected record%s, %.1f s\n",
-                program, opt->dry_run ? "dry run: " : "", s->files, s->files == 1 ? "" : "s", s->files_skipped,
-                s->articles, s->articles == 1 ? "" : "s", s->added, s->replaced, s->skipped, s->passages,
-                s->passages == 1 ? "" : "s", s->rejected, s->rejected == 1 ? "" : "s", now() - ui.start);
-    rc = s->errors ? EXIT_TROUBLE : s->rejected ? EXIT_REJECTED : EXIT_OK;
+    rc = finish(opt, ng_ingest_stats(ingest), ui.start);
 out:
     ng_ingest_destroy(ingest);
     ng_sink_close(sink);
     ng_analyzer_destroy(analyzer);
+    return rc;
+}
+
+/* --- a new index, in bulk ---------------------------------------------------
+ * JOBS worker processes read all the dumps; each indexes the articles whose
+ * ids hash to it into a part of its own, written fast and unsafely in a
+ * folder aside; the parts are merged and compacted into the index, which is
+ * renamed into place once complete. A crash leaves no index (and the folder
+ * aside, removed by the next run); the same command, run again, makes it. */
+
+/* One worker: index its share of PATHS into PART; send its figures to FD. */
+static int bulk_worker(const options_t *opt, char **paths, int npaths, unsigned jobs, unsigned worker, const char *part,
+                       const char *language, int fd)
+{
+    ui_t ui = {opt, 0, 0, now(), 0};
+    ng_analyzer_t *analyzer = NULL;
+    ng_sink_t *sink = NULL;
+    ng_ingest_t *ingest = NULL;
+    char *errmsg = NULL;
+    int rc = EXIT_TROUBLE;
+    ng_status_t st = ng_analyzer_new(language, &analyzer);
+    if (st == NG_STATUS_SUCCESS && (st = ng_sink_open_bulk(part, language, &sink, &errmsg)) != NG_STATUS_SUCCESS) {
+        die("cannot make index %s: %s", part, errmsg ? errmsg : ng_status_to_string(st));
+        goto out;
+    }
+    ng_ingest_opts_t io;
+    ingest_options(opt, &ui, &io);
+    io.workers = jobs;
+    io.worker = worker;
+    if (worker > 0) { /* every worker reads every record: one tells */
+        io.report = NULL;
+        io.progress = NULL;
+    }
+    if (st == NG_STATUS_SUCCESS)
+        st = ng_ingest_new(sink, analyzer, &io, &ingest);
+    ui.bar = worker == 0 && !opt->quiet && isatty(STDERR_FILENO);
+    if (st == NG_STATUS_SUCCESS)
+        st = ingest_all(ingest, &ui, paths, npaths);
+    if (st != NG_STATUS_SUCCESS) {
+        die("indexing stopped, no index made at %s: %s", opt->db,
+            sink && *ng_sink_errmsg(sink) ? ng_sink_errmsg(sink) : ng_status_to_string(st));
+        goto out;
+    }
+    const ng_ingest_stats_t *s = ng_ingest_stats(ingest);
+    if (write(fd, s, sizeof *s) == (ssize_t)sizeof *s)
+        rc = EXIT_OK;
+out:
+    ng_ingest_destroy(ingest);
+    ng_sink_close(sink);
+    ng_analyzer_destroy(analyzer);
+    free(errmsg);
+    return rc;
+}
+
+typedef struct merged_dumps {
+    ng_dump_t *dumps;
+    char **values; /* the metadata values the dumps' paths point into */
+    size_t n, cap;
+    int failed;
+} merged_dumps_t;
+
+/* Add a part's record of a dump to the merged ledger: the counts of the
+ * articles are summed; every part read the whole dump, so the rejected
+ * records are those of any part. The value of the part that is kept owns the
+ * path the merged record points to. */
+static int merge_dump(void *ctx, const char *key, const char *value)
+{
+    merged_dumps_t *m = ctx;
+    (void)key;
+    char *copy = strdup(value);
+    ng_dump_t d;
+    if (!copy || ng_ledger_decode(copy, &d) != 0) {
+        free(copy);
+        m->failed = 1;
+        return 1;
+    }
+    for (size_t i = 0; i < m->n; i++) {
+        if (strcmp(m->dumps[i].path, d.path) == 0) {
+            m->dumps[i].articles += d.articles;
+            m->dumps[i].replaced += d.replaced;
+            m->dumps[i].passages += d.passages;
+            free(copy);
+            return 0;
+        }
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 16;
+        ng_dump_t *dumps = realloc(m->dumps, cap * sizeof *dumps);
+        char **values = dumps ? realloc(m->values, cap * sizeof *values) : NULL;
+        if (dumps)
+            m->dumps = dumps;
+        if (values)
+            m->values = values;
+        if (!dumps || !values) {
+            free(copy);
+            m->failed = 1;
+            return 1;
+        }
+        m->cap = cap;
+    }
+    m->dumps[m->n] = d;
+    m->values[m->n++] = copy;
+    return 0;
+}
+
+/* Merge the JOBS parts of ASIDE into ASIDE/index, with the merged ledger. */
+static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const char *dest)
+{
+    merged_dumps_t m = {NULL, NULL, 0, 0, 0};
+    ng_store_t *store = NULL;
+    char *errmsg = NULL;
+    ng_buf_t key = NG_BUF_INIT, value = NG_BUF_INIT;
+    int rc = EXIT_TROUBLE;
+    ng_status_t st = ng_store_compact((const char *const *)parts, jobs, dest, &errmsg);
+    if (st != NG_STATUS_SUCCESS) {
+        die("cannot merge the parts of index %s: %s", opt->db, errmsg ? errmsg : ng_status_to_string(st));
+        goto out;
+    }
+    for (unsigned k = 0; k < jobs && !m.failed; k++) {
+        ng_store_t *part = NULL;
+        free(errmsg);
+        errmsg = NULL;
+        if ((st = ng_store_open(parts[k], NG_STORE_READ, &part, &errmsg)) == NG_STATUS_SUCCESS)
+            st = ng_store_list_metadata(part, NG_META_DUMP, merge_dump, &m);
+        ng_store_close(part);
+        if (st != NG_STATUS_SUCCESS || m.failed) {
+            die("cannot read the dumps of %s: %s", parts[k], errmsg ? errmsg : ng_status_to_string(st));
+            goto out;
+        }
+    }
+    free(errmsg);
+    errmsg = NULL;
+    if ((st = ng_store_open_writer(dest, NG_STORE_MUST_EXIST, &store, &errmsg)) != NG_STATUS_SUCCESS) {
+        die("cannot open the merged index %s: %s", dest, errmsg ? errmsg : ng_status_to_string(st));
+        goto out;
+    }
+    /* the dumps were indexed when the index they are in was made */
+    long long made = (long long)time(NULL);
+    for (size_t i = 0; i < m.n && st == NG_STATUS_SUCCESS; i++) {
+        m.dumps[i].time = made;
+        ng_buf_clear(&value);
+        if (ng_ledger_key(m.dumps[i].path, &key) != 0 || ng_ledger_encode(&m.dumps[i], &value) != 0)
+            st = NG_STATUS_OUT_OF_MEMORY;
+        else
+            st = ng_store_set_metadata(store, key.data, value.data);
+    }
+    if (st == NG_STATUS_SUCCESS)
+        st = ng_store_commit(store);
+    if (st != NG_STATUS_SUCCESS) {
+        die("cannot write the merged index %s: %s", dest, ng_store_errmsg(store));
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    ng_store_close(store);
+    for (size_t i = 0; i < m.n; i++)
+        free(m.values[i]);
+    free(m.values);
+    free(m.dumps);
+    free(errmsg);
+    ng_buf_free(&key);
+    ng_buf_free(&value);
+    return rc;
+}
+
+/* Returns an exit status, or -1 when an index appeared at the path meanwhile. */
+static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language)
+{
+    double start = now();
+    ng_buf_t aside = NG_BUF_INIT, dest = NG_BUF_INIT;
+    char **parts = calloc(jobs, sizeof *parts);
+    pid_t *pids = calloc(jobs, sizeof *pids);
+    int *fds = calloc(jobs, sizeof *fds);
+    ng_ingest_stats_t total, s;
+    int rc = EXIT_TROUBLE, failed = 0;
+    memset(&total, 0, sizeof total);
+    if (!parts || !pids || !fds) {
+        die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+        goto out;
+    }
+    if (make_parents(opt->db) != 0) {
+        die("cannot create the folders of %s: %s", opt->db, strerror(errno));
+        goto out;
+    }
+    ng_sink_remove_leftovers(opt->db);
+    char pid[32];
+    snprintf(pid, sizeof pid, ".new-%ld", (long)getpid());
+    if (ng_buf_append_str(&aside, opt->db) != 0 || ng_buf_append_str(&aside, pid) != 0 ||
+        ng_buf_append_str(&dest, aside.data) != 0 || ng_buf_append_str(&dest, "/index") != 0) {
+        die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+        goto out;
+    }
+    if (mkdir(aside.data, 0777) != 0) {
+        die("cannot make %s: %s", aside.data, strerror(errno));
+        goto out;
+    }
+    fflush(NULL);
+    for (unsigned k = 0; k < jobs; k++) {
+        size_t n = aside.len + 32;
+        int pipefd[2];
+        if (!(parts[k] = malloc(n))) {
+            failed = 1;
+            break;
+        }
+        snprintf(parts[k], n, "%s/part-%u", aside.data, k);
+        if (pipe(pipefd) != 0 || (pids[k] = fork()) < 0) {
+            die("cannot start a worker: %s", strerror(errno));
+            failed = 1;
+            break;
+        }
+        if (pids[k] == 0) {
+            /* a worker whose parent is killed stops too: its part is lost anyway */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() == 1)
+                _exit(EXIT_TROUBLE);
+            close(pipefd[0]);
+            _exit(bulk_worker(opt, paths, npaths, jobs, k, parts[k], language, pipefd[1]));
+        }
+        close(pipefd[1]);
+        fds[k] = pipefd[0];
+    }
+    for (unsigned k = 0; k < jobs; k++) {
+        if (!pids[k])
+            continue;
+        ssize_t got = read(fds[k], &s, sizeof s);
+        close(fds[k]);
+        int status;
+        while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+            ;
+        if (got != (ssize_t)sizeof s || !WIFEXITED(status) || WEXITSTATUS(status) != EXIT_OK) {
+            failed = 1;
+            continue;
+        }
+        if (k == 0) { /* every worker read every file and record */
+            total.files = s.files;
+            total.rejected = s.rejected;
+            total.warnings = s.warnings;
+            total.errors = s.errors;
+        }
+        total.articles += s.articles;
+        total.added += s.added;
+        total.replaced += s.replaced;
+        total.passages += s.passages;
+    }
+    if (failed) {
+        die("no index made at %s", opt->db);
+        goto remove;
+    }
+    if (merge_parts(opt, parts, jobs, dest.data) != EXIT_OK)
+        goto remove;
+    if (rename(dest.data, opt->db) != 0) {
+        if (errno == EEXIST || errno == ENOTEMPTY) {
+            rc = -1; /* made by another newsgrep-index meanwhile */
+            goto remove;
+        }
+        die("cannot move the new index to %s: %s", opt->db, strerror(errno));
+        goto remove;
+    }
+    rc = finish(opt, &total, start);
+remove:
+    ng_sink_remove_folder(aside.data);
+out:
+    for (unsigned k = 0; parts && k < jobs; k++)
+        free(parts[k]);
+    free(parts);
+    free(pids);
+    free(fds);
+    ng_buf_free(&aside);
+    ng_buf_free(&dest);
     return rc;
 }
 
@@ -439,7 +746,7 @@ int main(int argc, char **argv)
         OPT_WAIT,
         OPT_LIST,
         OPT_TITLE_WEIGHT,
-        OPT_DUMP_TERMS
+        OPT_DUMP_TERMS,
     };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -455,6 +762,7 @@ int main(int argc, char **argv)
         {"passage-words", required_argument, NULL, OPT_PASSAGE_WORDS},
         {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
         {"dump-terms", no_argument, NULL, OPT_DUMP_TERMS},
+        {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -464,13 +772,15 @@ int main(int argc, char **argv)
     memset(&opt, 0, sizeof opt);
     opt.format = NG_FORMAT_AUTO;
     opt.title_weight = NG_DEFAULT_TITLE_WEIGHT;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    opt.jobs = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned long)cpus;
     opt.exclude = calloc((size_t)argc + 1, sizeof *opt.exclude);
     if (!opt.exclude)
         return die("out of memory");
     int c, rc = EXIT_TROUBLE;
     char *default_db = NULL;
 
-    while ((c = getopt_long(argc, argv, "d:f:b:nqhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:f:b:j:nqhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': opt.db = optarg; break;
         case 'f':
@@ -518,6 +828,12 @@ int main(int argc, char **argv)
         case OPT_DUMP_TERMS:
             opt.dump_terms = 1;
             opt.dry_run = 1;
+            break;
+        case 'j':
+            if (!parse_number(optarg, 64, &opt.jobs)) {
+                rc = die("invalid --jobs '%s' (a number of workers from 1 to 64)", optarg);
+                goto out;
+            }
             break;
         case 'q': opt.quiet = 1; break;
         case 'h':

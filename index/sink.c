@@ -78,7 +78,7 @@ static char *message(const char *path, const char *what)
 }
 
 /* Is PATH missing, or an empty folder? */
-static int vacant(const char *path)
+int ng_sink_vacant(const char *path)
 {
     DIR *dir = opendir(path);
     if (!dir)
@@ -113,7 +113,7 @@ static int foreign_folder(const char *path)
 }
 
 /* Remove the folder PATH of an index being made, and all it holds. */
-static void remove_folder(const char *path)
+void ng_sink_remove_folder(const char *path)
 {
     DIR *dir = opendir(path);
     if (!dir)
@@ -129,7 +129,7 @@ static void remove_folder(const char *path)
             continue;
         /* an index holds one folder, its articles database */
         if (unlink(file.data) != 0 && errno == EISDIR)
-            remove_folder(file.data);
+            ng_sink_remove_folder(file.data);
     }
     closedir(dir);
     ng_buf_free(&file);
@@ -149,7 +149,7 @@ static int split_path(const char *path, ng_buf_t *dir, ng_buf_t *base)
 
 /* Remove PATH.new-PID folders whose process is gone: indexes being made when
  * their maker was killed. */
-static void remove_leftovers(const char *path)
+void ng_sink_remove_leftovers(const char *path)
 {
     ng_buf_t dir = NG_BUF_INIT, base = NG_BUF_INIT, file = NG_BUF_INIT;
     DIR *d = NULL;
@@ -168,7 +168,7 @@ static void remove_leftovers(const char *path)
         ng_buf_clear(&file);
         if (ng_buf_append_str(&file, dir.data) == 0 && ng_buf_append_byte(&file, '/') == 0 &&
             ng_buf_append_str(&file, de->d_name) == 0)
-            remove_folder(file.data);
+            ng_sink_remove_folder(file.data);
     }
 out:
     if (d)
@@ -204,7 +204,7 @@ static int create_aside(const char *path, const char *language, char **errmsg)
         ng_buf_free(&aside);
         return -2;
     }
-    remove_leftovers(path);
+    ng_sink_remove_leftovers(path);
     ng_store_t *store = NULL;
     char *msg = NULL;
     int rc = -1;
@@ -214,7 +214,7 @@ static int create_aside(const char *path, const char *language, char **errmsg)
     if (st != NG_STATUS_SUCCESS) {
         *errmsg = message(aside.data, msg ? msg : store ? ng_store_errmsg(store) : ng_status_to_string(st));
         ng_store_close(store);
-        remove_folder(aside.data);
+        ng_sink_remove_folder(aside.data);
         goto out;
     }
     ng_store_close(store);
@@ -222,11 +222,11 @@ static int create_aside(const char *path, const char *language, char **errmsg)
         sync_folder_of(path);
         rc = 0;
     } else if (errno == EEXIST || errno == ENOTEMPTY) {
-        remove_folder(aside.data);
+        ng_sink_remove_folder(aside.data);
         rc = 1;
     } else {
         *errmsg = message(path, strerror(errno));
-        remove_folder(aside.data);
+        ng_sink_remove_folder(aside.data);
     }
 out:
     free(msg);
@@ -245,7 +245,7 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
     if (!sink)
         return NG_STATUS_OUT_OF_MEMORY;
     sink->ops = &one_ops;
-    if (vacant(path)) {
+    if (ng_sink_vacant(path)) {
         int rc = create_aside(path, language, errmsg);
         if (rc == -2 || rc == -1) {
             free(sink);
@@ -262,6 +262,27 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
     int sflags = NG_STORE_MUST_EXIST | ((flags & NG_SINK_WAIT) ? NG_STORE_WAIT_LOCK : 0);
     ng_status_t st = ng_store_open_writer(path, sflags, &sink->store, errmsg);
     if (st != NG_STATUS_SUCCESS) {
+        free(sink);
+        return st;
+    }
+    *out = sink;
+    return NG_STATUS_SUCCESS;
+}
+
+ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t **out, char **errmsg)
+{
+    *out = NULL;
+    *errmsg = NULL;
+    ng_sink_t *sink = calloc(1, sizeof *sink);
+    if (!sink)
+        return NG_STATUS_OUT_OF_MEMORY;
+    sink->ops = &one_ops;
+    ng_status_t st = ng_store_open_writer(path, NG_STORE_BULK, &sink->store, errmsg);
+    if (st == NG_STATUS_SUCCESS &&
+        (st = ng_store_set_metadata(sink->store, NG_META_LANGUAGE, language)) != NG_STATUS_SUCCESS)
+        *errmsg = message(path, ng_store_errmsg(sink->store));
+    if (st != NG_STATUS_SUCCESS) {
+        ng_store_close(sink->store);
         free(sink);
         return st;
     }

@@ -29,6 +29,17 @@ enum {
  * index. On failure *ERRMSG gets a malloc'ed message. */
 ng_status_t ng_sink_open_index(const char *path, int flags, const char *language, ng_sink_t **out, int *created,
                                char **errmsg);
+/* A bulk loader's part: a new index at PATH (overwritten) written fast and
+ * unsafely (NG_STORE_BULK), with LANGUAGE recorded. PATH must be a folder
+ * aside that a crash may leave broken; see ng_store_compact. */
+ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t **out, char **errmsg);
+/* Remove the folders aside (PATH.new-PID) of index makings whose process is
+ * gone. */
+void ng_sink_remove_leftovers(const char *path);
+/* Remove the folder PATH of an index being made, and all it holds. */
+void ng_sink_remove_folder(const char *path);
+/* Is there no index at PATH yet (nothing, or an empty folder)? */
+int ng_sink_vacant(const char *path);
 /* A sink that keeps nothing and remembers no metadata: a dry run. */
 ng_status_t ng_sink_open_null(ng_sink_t **out);
 /* Close the sink; changes not committed are discarded. */

@@ -24,6 +24,7 @@ struct ng_store {
     Xapian::WritableDatabase *awdb; /* NULL when read-only */
     std::string path;
     std::string errmsg;
+    bool bulk; /* NG_STORE_BULK: no transactions */
 };
 
 static std::string articles_path(const std::string &path)
@@ -37,6 +38,7 @@ static ng_store_t *new_store(const char *path)
     store->db = store->adb = NULL;
     store->wdb = store->awdb = NULL;
     store->path = path;
+    store->bulk = false;
     return store;
 }
 
@@ -63,9 +65,15 @@ static void open_writable(ng_store_t *store, int xflags)
     setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
     store->wdb = new Xapian::WritableDatabase(store->path, xflags);
     store->db = store->wdb;
-    int aflags = (xflags & ~Xapian::DB_OPEN) | Xapian::DB_CREATE_OR_OPEN;
+    /* an index made before article documents gets its articles database now */
+    const int action = 0x03; /* the bits of DB_CREATE_OR_OPEN ... DB_OPEN */
+    int aflags = xflags;
+    if ((xflags & action) == Xapian::DB_OPEN)
+        aflags = (xflags & ~action) | Xapian::DB_CREATE_OR_OPEN;
     store->awdb = new Xapian::WritableDatabase(articles_path(store->path), aflags);
     store->adb = store->awdb;
+    if (store->bulk)
+        return;
     /* One transaction per commit: a crash leaves the last commit. */
     store->awdb->begin_transaction(true);
     store->wdb->begin_transaction(true);
@@ -367,6 +375,11 @@ ng_status_t ng_store_commit(ng_store_t *store)
     if (!store->wdb)
         return not_writable(store);
     try {
+        if (store->bulk) {
+            store->awdb->commit();
+            store->wdb->commit();
+            return NG_STATUS_SUCCESS;
+        }
         /* Articles first: a crash between the two commits leaves article
          * documents whose passages are not in, which search passes over and
          * the next run replaces; never passages without their article. */
@@ -974,6 +987,10 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
     try {
         store = new_store(path);
         int xflags = (flags & NG_STORE_MUST_EXIST) ? Xapian::DB_OPEN : Xapian::DB_CREATE_OR_OPEN;
+        if (flags & NG_STORE_BULK) {
+            store->bulk = true;
+            xflags = Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC;
+        }
         if (flags & NG_STORE_WAIT_LOCK)
             xflags |= Xapian::DB_RETRY_LOCK;
         open_writable(store, xflags);
@@ -986,6 +1003,33 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
             status = NG_STATUS_OUT_OF_MEMORY;
         }
         delete_store(store);
+    }
+    if (errmsg)
+        *errmsg = dup_string(msg);
+    return status;
+}
+
+extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg)
+{
+    std::string msg;
+    ng_status_t status;
+    if (errmsg)
+        *errmsg = NULL;
+    try {
+        Xapian::Database passages, articles;
+        for (size_t i = 0; i < n; i++) {
+            passages.add_database(Xapian::Database(sources[i]));
+            articles.add_database(Xapian::Database(articles_path(sources[i])));
+        }
+        passages.compact(dest);
+        articles.compact(articles_path(dest));
+        return NG_STATUS_SUCCESS;
+    } catch (...) {
+        try {
+            status = current_exception_status(msg);
+        } catch (...) {
+            status = NG_STATUS_OUT_OF_MEMORY;
+        }
     }
     if (errmsg)
         *errmsg = dup_string(msg);

@@ -72,10 +72,20 @@ ng_status_t ng_store_set_metadata(ng_store_t *store, const char *key, const char
 enum {
     NG_STORE_WAIT_LOCK = 1,  /* wait for another writer to close, rather than fail with NG_STATUS_LOCKED */
     NG_STORE_MUST_EXIST = 2, /* open an existing index; never create one (NG_STATUS_NO_INDEX) */
+    /* Build a new index at PATH (overwriting what is there) for a bulk load:
+     * written in place, unsynced, each commit a plain commit. Fast, and a
+     * crash leaves a broken index: for a folder aside, renamed into place
+     * only once complete. */
+    NG_STORE_BULK = 4,
 };
 /* Open the index at PATH for writing, as ng_store_open does with NG_STORE_WRITE,
  * with FLAGS. */
 ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, char **errmsg);
+
+/* Merge the N indexes at SOURCES (their passages and their article documents)
+ * into a new, compacted index at DEST, as xapian-compact does. The metadata
+ * kept is the first source's; set what else DEST needs after. */
+ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg);
 
 /* Call FN(CTX, KEY, VALUE) for each metadata key starting with PREFIX, in key
  * order (the strings last only during the call); FN returns nonzero to stop.

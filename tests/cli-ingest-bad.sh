@@ -75,10 +75,12 @@ like "$err" "bad\.sgml:27: warning: record has no text: nothing to index" "an em
 like "$err" "bad\.sgml:30: <DOC> record not closed at the end of the file" "a record cut by the end"
 like "$err" "4 articles .*, 4 rejected records" "the four good ones went in"
 
-# A fatal error mid-run (the disk full, here a file size limit): exit 2, the
-# index at its last commit; run again without the limit, it completes.
+# A fatal error mid-run (the disk full, here a file size limit) while adding
+# to an index: exit 2, the index at its last commit; run again without the
+# limit, it completes.
 command -v xapian-check >/dev/null 2>&1 || { done_testing; exit; }
 wn="$CORPUS/wikinews-en"
+"$NEWSGREP_INDEX" --quiet --db "$TMP/full.db" "$DATA/dumpdir/day1.jsonl" || exit 99
 (trap '' XFSZ; ulimit -f 2000 && exec "$NEWSGREP_INDEX" --db "$TMP/full.db" --batch 20 "$wn") 2>"$TMP/err"
 is $? 2 "a write that fails: exit 2"
 like "$(cat "$TMP/err")" "^newsgrep-index: indexing stopped, index $TMP/full\.db left at its last commit: .*File too large" \
@@ -86,12 +88,21 @@ like "$(cat "$TMP/err")" "^newsgrep-index: indexing stopped, index $TMP/full\.db
 xapian-check "$TMP/full.db" >/dev/null 2>&1
 ok $? "the index passes xapian-check"
 docs=$(xapian-delve "$TMP/full.db" | sed -n 's/^number of documents = //p')
-ok $([ "${docs:-0}" -gt 0 ] && echo 0 || echo 1) "it holds the passages of the commits before ($docs)"
+ok $([ "${docs:-0}" -gt 2 ] && echo 0 || echo 1) "it holds the passages of the commits before ($docs)"
 "$NEWSGREP_INDEX" --quiet --db "$TMP/full.db" --batch 20 "$wn"
 ok $? "run again, the command completes"
-"$NEWSGREP_INDEX" --quiet --db "$TMP/whole.db" "$wn"
+"$NEWSGREP_INDEX" --quiet --db "$TMP/whole.db" "$DATA/dumpdir/day1.jsonl" "$wn"
 is "$(xapian-delve "$TMP/full.db" | sed -n 's/^number of documents = //p')" \
     "$(xapian-delve "$TMP/whole.db" | sed -n 's/^number of documents = //p')" \
     "with as many passages as a run that never failed"
+
+# The same while making a new index: no index at all, nothing left aside.
+(trap '' XFSZ; ulimit -f 2000 && exec "$NEWSGREP_INDEX" --db "$TMP/new.db" "$wn") 2>"$TMP/err"
+is $? 2 "a write that fails while making an index: exit 2"
+like "$(cat "$TMP/err")" "^newsgrep-index: no index made at $TMP/new\.db" "the message says no index was made"
+ok $([ ! -e "$TMP/new.db" ] && echo 0 || echo 1) "there is no index"
+is "$(ls -d "$TMP"/new.db.new-* 2>/dev/null)" "" "and nothing is left aside"
+"$NEWSGREP_INDEX" --quiet --db "$TMP/new.db" "$wn"
+ok $? "run again, the command makes it"
 
 done_testing
