@@ -27,6 +27,8 @@ static int compare_double(const void *a, const void *b)
 
 /* Parse, match and fetch the top 10 with their records; the number of hits,
  * or -1 on an error. */
+static int rank = NG_RANK_COMBINED;
+
 static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, const char *words)
 {
     ng_buf_t text = NG_BUF_INIT;
@@ -45,6 +47,7 @@ static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, co
         NG_STATUS_SUCCESS) {
         ng_search_opts_t opts;
         ng_search_opts_init(&opts);
+        opts.rank = rank;
         if (ng_store_search(store, q, &opts, &res) == NG_STATUS_SUCCESS) {
             hits = (long)ng_results_count(res);
             for (size_t i = 0; i < ng_results_count(res); i++) {
@@ -63,10 +66,14 @@ static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, co
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: ng-query INDEX QUERIES RUNS\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: ng-query INDEX QUERIES RUNS [combined|article|passage]\n");
         return 2;
     }
+    if (argc == 5)
+        rank = strcmp(argv[4], "passage") == 0   ? NG_RANK_PASSAGE
+               : strcmp(argv[4], "article") == 0 ? NG_RANK_ARTICLE
+                                                 : NG_RANK_COMBINED;
     int runs = atoi(argv[3]);
     ng_store_t *store;
     char *errmsg = NULL;

@@ -53,11 +53,24 @@ def main():
         wall, cpu, rss = index[key]
         w("| %s | %.1f | %.1f | %.2f | %.0f | %.0f | %.2f |" % (
             label, wall, cpu, text_mb / wall, rss, sizes[size_key] / 1e6, wall / ng_wall if key != "newsgrep" else 1))
+    if "newsgrep-1" in index:
+        wall, cpu, rss = index["newsgrep-1"]
+        w("| newsgrep-index --jobs 1 | %.1f | %.1f | %.2f | %.0f | | %.2f |" % (
+            wall, cpu, text_mb / wall, rss, wall / ng_wall))
     if "scriptindex-compact" in index:
         wall, cpu, rss = index["scriptindex-compact"]
         w("| + xapian-compact of scriptindex's | %.1f | %.1f | | %.0f | %.0f | |" % (
             wall, cpu, rss, sizes["scriptindex-compact"] / 1e6))
     w("")
+    if "newsgrep-1" in index:
+        w("Indexing speed, newsgrep / scriptindex: %.2f; newsgrep / FTS5: %.2f; two workers / one: %.2f.\n" % (
+            index["scriptindex"][0] / ng_wall, index["fts5"][0] / ng_wall, index["newsgrep-1"][0] / ng_wall))
+    if "nightly" in index:
+        night_mb = int(open(os.path.join(work, "night-bytes")).read()) / 1e6
+        w("A nightly dump of %.0f MB of JSON Lines (other articles): added to this index in %.1f s "
+          "(one writer, commits every 1000 articles, peak RSS %.0f MiB); made into a new index in %.1f s "
+          "(peak RSS %.0f MiB).\n" % (night_mb, index["nightly"][0], index["nightly"][2],
+                                      index["night-new"][0], index["night-new"][2]))
     w("Index size, newsgrep / FTS5: %.2f; newsgrep / compacted scriptindex: %.2f.\n" % (
         sizes["newsgrep"] / sizes["fts5"], sizes["newsgrep"] / sizes.get("scriptindex-compact", sizes["scriptindex"])))
 

@@ -51,10 +51,37 @@ if [ ! -s "$corpus" ]; then
 fi
 : >"$work/index.tsv"
 
-say "indexing: newsgrep-index"
+say "indexing: newsgrep-index, one worker"
+rm -rf "$work/newsgrep-1.db"
+measure newsgrep-1 "$NEWSGREP_INDEX" --jobs 1 --db "$work/newsgrep-1.db" "$corpus"
+rm -rf "$work/newsgrep-1.db"
+say "indexing: newsgrep-index, $(getconf _NPROCESSORS_ONLN) workers"
 rm -rf "$work/newsgrep.db"
 measure newsgrep "$NEWSGREP_INDEX" --db "$work/newsgrep.db" "$corpus"
 echo "newsgrep	$(bytes "$work/newsgrep.db")" >"$work/size.tsv"
+if [ "${BENCH_NIGHTLY:-1}" = 1 ]; then
+    # a night's dump of 200 MB of other articles, added to the index
+    say "a nightly dump: 200 MB more into the index"
+    [ -s "$work/night.jsonl" ] || $PY - "$corpus" "$work/night.jsonl" <<'PYEOF'
+import json, sys
+out = open(sys.argv[2], "w", encoding="utf-8")
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    rec = json.loads(line)
+    rec["id"] = "night/" + rec["id"]
+    line = json.dumps(rec, ensure_ascii=False) + "\n"
+    out.write(line)
+    n += len(line.encode("utf-8"))
+    if n >= 200e6:
+        break
+PYEOF
+    cp -R "$work/newsgrep.db" "$work/nightly.db"
+    measure nightly "$NEWSGREP_INDEX" --db "$work/nightly.db" "$work/night.jsonl"
+    rm -rf "$work/nightly.db" "$work/night-new.db"
+    measure night-new "$NEWSGREP_INDEX" --db "$work/night-new.db" "$work/night.jsonl"
+    echo "$(du -sb "$work/night.jsonl" | cut -f1)" >"$work/night-bytes"
+    rm -rf "$work/night-new.db"
+fi
 
 say "exporting newsgrep's passages for the peers"
 $PY "$here/export-passages.py" "$work/newsgrep.db" >"$work/passages.jsonl"

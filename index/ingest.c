@@ -28,6 +28,80 @@
 /* Deeper directory trees than this are surely a symlink loop. */
 #define MAX_DEPTH 64
 
+/* The counts of an article's terms. An article repeats its words, and one
+ * Xapian call per distinct term (with its count) is much cheaper than one per
+ * word. Open addressing; the keys live in an arena; reset per article. */
+typedef struct count_slot {
+    uint32_t hash, key_off, key_len, count; /* key_len 0: free */
+} count_slot_t;
+
+typedef struct counts {
+    count_slot_t *slots;
+    size_t cap, used;
+    uint32_t *order; /* the slots in use, for the reset and the walk */
+    ng_buf_t keys;
+} counts_t;
+
+static int counts_add(counts_t *c, const char *term, size_t len, unsigned n)
+{
+    if (c->used * 2 >= c->cap) { /* grow: rehash the slots in use */
+        size_t cap = c->cap ? c->cap * 2 : 1024;
+        count_slot_t *slots = calloc(cap, sizeof *slots);
+        uint32_t *order = malloc(cap / 2 * sizeof *order);
+        if (!slots || !order) {
+            free(slots);
+            free(order);
+            return -1;
+        }
+        for (size_t i = 0; i < c->used; i++) {
+            count_slot_t *old = &c->slots[c->order[i]];
+            size_t j = old->hash & (cap - 1);
+            while (slots[j].key_len)
+                j = (j + 1) & (cap - 1);
+            slots[j] = *old;
+            order[i] = (uint32_t)j;
+        }
+        free(c->slots);
+        free(c->order);
+        c->slots = slots;
+        c->order = order;
+        c->cap = cap;
+    }
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)term[i]) * 16777619u;
+    size_t j = h & (c->cap - 1);
+    for (; c->slots[j].key_len; j = (j + 1) & (c->cap - 1)) {
+        count_slot_t *sl = &c->slots[j];
+        if (sl->hash == h && sl->key_len == len && memcmp(c->keys.data + sl->key_off, term, len) == 0) {
+            sl->count += n;
+            return 0;
+        }
+    }
+    count_slot_t *sl = &c->slots[j];
+    sl->hash = h;
+    sl->key_off = (uint32_t)c->keys.len;
+    sl->key_len = (uint32_t)len;
+    sl->count = n;
+    c->order[c->used++] = (uint32_t)j;
+    return ng_buf_append(&c->keys, term, len);
+}
+
+static void counts_reset(counts_t *c)
+{
+    for (size_t i = 0; i < c->used; i++)
+        c->slots[c->order[i]].key_len = 0;
+    c->used = 0;
+    ng_buf_clear(&c->keys);
+}
+
+static void counts_free(counts_t *c)
+{
+    free(c->slots);
+    free(c->order);
+    ng_buf_free(&c->keys);
+}
+
 struct ng_ingest {
     ng_sink_t *sink;
     ng_analyzer_t *analyzer;
@@ -38,6 +112,7 @@ struct ng_ingest {
     size_t ndocs;
     ng_doc_t *doc;   /* the doc the token callbacks fill */
     ng_doc_t *whole; /* the article document of the article at hand */
+    counts_t counts; /* its terms and their counts, until they go into it */
     ng_status_t doc_status;
     unsigned long pending; /* articles since the last commit */
     int dirty;             /* something to commit */
@@ -102,6 +177,7 @@ void ng_ingest_destroy(ng_ingest_t *ing)
         ng_doc_destroy(ing->docs[i]);
     free(ing->docs);
     ng_doc_destroy(ing->whole);
+    counts_free(&ing->counts);
     ng_segmenter_destroy(ing->seg);
     ng_buf_free(&ing->term);
     ng_buf_free(&ing->record);
@@ -141,8 +217,8 @@ static int add_word(void *ctx, const ng_token_t *tok)
     ng_ingest_t *ing = ctx;
     /* Xapian positions start at 1 */
     ing->doc_status = ng_doc_add_posting(ing->doc, tok->term, tok->term_len, tok->pos + 1);
-    if (ing->doc_status == NG_STATUS_SUCCESS)
-        ing->doc_status = ng_doc_add_term(ing->whole, tok->term, tok->term_len, 1);
+    if (ing->doc_status == NG_STATUS_SUCCESS && counts_add(&ing->counts, tok->term, tok->term_len, 1) != 0)
+        ing->doc_status = NG_STATUS_OUT_OF_MEMORY;
     return ing->doc_status != NG_STATUS_SUCCESS;
 }
 
@@ -163,7 +239,8 @@ static int add_title_word(void *ctx, const ng_token_t *tok)
 static int add_whole_title_word(void *ctx, const ng_token_t *tok)
 {
     ng_ingest_t *ing = ctx;
-    ing->doc_status = ng_doc_add_term(ing->whole, tok->term, tok->term_len, ing->opts.title_weight);
+    if (counts_add(&ing->counts, tok->term, tok->term_len, ing->opts.title_weight) != 0)
+        ing->doc_status = NG_STATUS_OUT_OF_MEMORY;
     return ing->doc_status != NG_STATUS_SUCCESS;
 }
 
@@ -284,6 +361,7 @@ ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
     if (!ing->whole && (st = ng_doc_new(&ing->whole)) != NG_STATUS_SUCCESS)
         return st;
     ng_doc_clear(ing->whole);
+    counts_reset(&ing->counts);
     ing->doc_status = NG_STATUS_SUCCESS;
     if (ing->opts.title_weight && !title_only &&
         ng_analyzer_run(ing->analyzer, a->title, strlen(a->title), 0, NULL, add_whole_title_word, ing) != 0)
@@ -299,6 +377,12 @@ ng_status_t ng_ingest_article(ng_ingest_t *ing, const ng_article_t *a)
         if (ing->opts.dump_terms && (st = dump_passage(ing, a, i + 1, text, len)) != NG_STATUS_SUCCESS)
             return st;
         ing->stats.text_bytes += len;
+    }
+    for (size_t i = 0; i < ing->counts.used; i++) {
+        const count_slot_t *sl = &ing->counts.slots[ing->counts.order[i]];
+        if ((st = ng_doc_add_term(ing->whole, ing->counts.keys.data + sl->key_off, sl->key_len, sl->count)) !=
+            NG_STATUS_SUCCESS)
+            return st;
     }
     int replaced = 0;
     st = ng_sink_replace_article(ing->sink, a, ing->docs, n, ing->whole, &replaced);

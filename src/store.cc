@@ -61,7 +61,11 @@ static void delete_store(ng_store_t *store)
  * articles database is made when missing) and start a transaction in each. */
 static void open_writable(ng_store_t *store, int xflags)
 {
-    /* Small batches are both faster and leaner on xapian-core 1.4. */
+    /* Small batches are both faster and leaner on xapian-core 1.4, which
+     * reads the threshold when a database is opened. An article document
+     * holds as many postings as its passages together, so the articles are
+     * written out every 200 (unless the user set a threshold). */
+    const bool user_threshold = getenv("XAPIAN_FLUSH_THRESHOLD") != NULL;
     setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
     store->wdb = new Xapian::WritableDatabase(store->path, xflags);
     store->db = store->wdb;
@@ -70,7 +74,11 @@ static void open_writable(ng_store_t *store, int xflags)
     int aflags = xflags;
     if ((xflags & action) == Xapian::DB_OPEN)
         aflags = (xflags & ~action) | Xapian::DB_CREATE_OR_OPEN;
+    if (!user_threshold)
+        setenv("XAPIAN_FLUSH_THRESHOLD", "200", 1);
     store->awdb = new Xapian::WritableDatabase(articles_path(store->path), aflags);
+    if (!user_threshold)
+        setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 1);
     store->adb = store->awdb;
     if (store->bulk)
         return;
