@@ -118,6 +118,28 @@ $PY "$here/query-peers.py" fts5 "$queries" "$runs" "$work/fts5.db" >>"$work/quer
 say "queries: rg"
 $PY "$here/query-peers.py" rg "$queries" 1 "$corpus" >>"$work/queries.tsv"
 
-$PY "$here/report.py" "$work" "$SIZE" "sh bench/run.sh $SIZE" >"$report"
+profile=""
+if command -v perf >/dev/null 2>&1; then
+    say "profiling newsgrep-index on 20 MB"
+    profile=$(BUILDDIR="$builddir" sh "$here/profile.sh" "$corpus" 20 2>/dev/null || true)
+fi
+# the notes written under the table by hand are kept
+notes=""
+[ -f "$report" ] && notes=$(sed -n '/^## Notes/,$p' "$report")
+{
+    $PY "$here/report.py" "$work" "$SIZE" "sh bench/run.sh $SIZE"
+    if [ -n "$profile" ]; then
+        echo "## Where indexing CPU goes"
+        echo
+        echo "\`bench/profile.sh\`: perf samples of \`newsgrep-index --jobs 1\` over the first 20 MB of the corpus."
+        echo
+        echo "| code | share of CPU samples |"
+        echo "|---|---|"
+        echo "$profile"
+        echo
+    fi
+    [ -z "$notes" ] || printf '%s\n' "$notes"
+} >"$report.new"
+mv "$report.new" "$report"
 say "wrote $report"
 cat "$report"

@@ -265,6 +265,8 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
         free(sink);
         return st;
     }
+    /* a bulk maker killed after its rename leaves its folder aside behind */
+    ng_sink_remove_leftovers(path);
     *out = sink;
     return NG_STATUS_SUCCESS;
 }

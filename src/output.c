@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "output.h"
+#include "utf8.h"
 
 #define SGR_MATCH "\033[01;31m"
 #define SGR_ID "\033[35m"
@@ -114,29 +115,8 @@ static void put_neighbour(ng_output_t *out, const ng_record_t *rec)
 /* The length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid. */
 static size_t utf8_length(const unsigned char *s, size_t n)
 {
-    unsigned char c = s[0];
-    size_t len;
-    unsigned long cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
+    int32_t cp;
+    return ng_utf8_sequence(s, n, &cp);
 }
 
 /* S as valid UTF-8 in OUT: a byte that is not (a dump read as raw bytes may

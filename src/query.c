@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "query.h"
 #include "stopword.h"
+#include "utf8.h"
 
 /* --- the tree ------------------------------------------------------------ */
 
@@ -246,33 +247,11 @@ static ng_status_t parse_error(parser_t *p, size_t at, const char *fmt, ...)
     return NG_STATUS_BAD_QUERY;
 }
 
-/* The length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid:
- * no overlong forms, surrogates or code points past U+10FFFF. */
+/* The length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid. */
 static size_t utf8_length(const unsigned char *s, size_t n)
 {
-    unsigned char c = s[0];
-    size_t len;
-    unsigned long cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
+    int32_t cp;
+    return ng_utf8_sequence(s, n, &cp);
 }
 
 static ng_status_t check_text(parser_t *p)

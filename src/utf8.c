@@ -15,7 +15,7 @@ static int continuation(unsigned char c)
 }
 
 /* The length of the valid sequence at S (N bytes left), 0 when invalid. */
-static size_t sequence(const unsigned char *s, size_t n, int32_t *cp)
+size_t ng_utf8_sequence(const unsigned char *s, size_t n, int32_t *cp)
 {
     unsigned char c = s[0];
     if (c < 0x80) {
@@ -51,7 +51,7 @@ static size_t sequence(const unsigned char *s, size_t n, int32_t *cp)
 
 size_t ng_utf8_decode(const unsigned char *s, size_t n, int32_t *cp)
 {
-    size_t k = sequence(s, n, cp);
+    size_t k = ng_utf8_sequence(s, n, cp);
     if (k)
         return k;
     *cp = s[0] < 0xA0 ? cp1252_high[s[0] - 0x80] : s[0];
@@ -68,7 +68,7 @@ size_t ng_utf8_valid_prefix(const char *text, size_t len)
             i++;
             continue;
         }
-        size_t k = sequence(s + i, len - i, &cp);
+        size_t k = ng_utf8_sequence(s + i, len - i, &cp);
         if (!k)
             return i;
         i += k;

@@ -18,6 +18,11 @@ extern "C" {
  * character; the five bytes that code page leaves undefined give U+FFFD. */
 size_t ng_utf8_decode(const unsigned char *s, size_t n, int32_t *cp);
 
+/* The length of the valid UTF-8 sequence at S (N >= 1 bytes left), its code
+ * point in *CP; 0 when none starts there (an overlong form, a surrogate, past
+ * U+10FFFF, cut short). */
+size_t ng_utf8_sequence(const unsigned char *s, size_t n, int32_t *cp);
+
 /* The length of the longest valid UTF-8 prefix of TEXT: LEN when all of it is. */
 size_t ng_utf8_valid_prefix(const char *text, size_t len);
 

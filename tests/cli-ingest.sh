@@ -113,6 +113,15 @@ like "$(cat "$TMP/err")" "^newsgrep-index: cannot open index $TMP/papers for wri
 is "$(ls "$TMP/papers")" "notes.txt" "and left as it was"
 is "$(ls -d "$TMP"/*.new-* 2>/dev/null)" "" "no index being made is left anywhere"
 
+# A maker killed after moving its index into place leaves its folder aside:
+# the next run, adding to that index, removes it (its process is gone).
+(exit 0) & gone=$!
+wait "$gone"
+mkdir "$TMP/empty.db.new-$gone" && echo x >"$TMP/empty.db.new-$gone/part"
+"$NEWSGREP_INDEX" --quiet --db "$TMP/empty.db" "$DATA/dumpdir/day1.jsonl"
+ok $? "an index with a folder aside left by a killed maker takes a dump"
+is "$(ls -d "$TMP"/empty.db.new-* 2>/dev/null)" "" "and the folder aside is gone"
+
 # Options.
 for bad in "--batch 0" "--batch x" "--max-record 10" "--max-record 2X" "--format csv"; do
     # shellcheck disable=SC2086
