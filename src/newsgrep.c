@@ -135,6 +135,29 @@ static int parse_count(const char *arg, unsigned long *out)
     return 0;
 }
 
+/* One of the words an option takes, and what it stands for. */
+typedef struct choice {
+    const char *word;
+    int value;
+} choice_t;
+
+/* The value of ARG among the N CHOICES of OPTION into *VALUE; on a word that
+ * is not one of them, a message listing them and -1. */
+static int choose(const char *option, const char *arg, const choice_t *choices, size_t n, int *value)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(arg, choices[i].word) == 0) {
+            *value = choices[i].value;
+            return 0;
+        }
+    fprintf(stderr, "%s: invalid %s argument '%s' (use ", program, option, arg);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s%s", i == 0 ? "" : i + 1 < n ? ", " : " or ", choices[i].word);
+    fputs(")\n", stderr);
+    return -1;
+}
+#define CHOOSE(option, arg, choices, value) choose(option, arg, choices, sizeof choices / sizeof *choices, value)
+
 /* --bm25=K1,B[,MIN_NORMLEN] into OPT. */
 static int parse_bm25(const char *arg, options_t *opt)
 {
@@ -880,18 +903,15 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_ALL_PASSAGES: opt.all_passages = 1; break;
-        case OPT_SORT:
-            if (strcmp(arg, "score") == 0)
-                opt.sort = NG_SORT_SCORE;
-            else if (strcmp(arg, "date") == 0)
-                opt.sort = NG_SORT_DATE;
-            else if (strcmp(arg, "-date") == 0)
-                opt.sort = NG_SORT_DATE_DESC;
-            else {
-                rc = die("invalid --sort argument '%s' (use score, date or -date)", arg);
+        case OPT_SORT: {
+            static const choice_t sorts[] = {
+                {"score", NG_SORT_SCORE}, {"date", NG_SORT_DATE}, {"-date", NG_SORT_DATE_DESC}};
+            if (CHOOSE("--sort", arg, sorts, &opt.sort) != 0) {
+                rc = EXIT_TROUBLE;
                 goto done;
             }
             break;
+        }
         case OPT_SCORES: opt.scores = 1; break;
         case OPT_BM25:
             if (parse_bm25(arg, &opt) != 0) {
@@ -900,18 +920,15 @@ int main(int argc, char **argv)
                 goto done;
             }
             break;
-        case OPT_RANK:
-            if (strcmp(arg, "combined") == 0)
-                opt.rank = NG_RANK_COMBINED;
-            else if (strcmp(arg, "article") == 0)
-                opt.rank = NG_RANK_ARTICLE;
-            else if (strcmp(arg, "passage") == 0)
-                opt.rank = NG_RANK_PASSAGE;
-            else {
-                rc = die("invalid --rank argument '%s' (use combined, article or passage)", arg);
+        case OPT_RANK: {
+            static const choice_t ranks[] = {
+                {"combined", NG_RANK_COMBINED}, {"article", NG_RANK_ARTICLE}, {"passage", NG_RANK_PASSAGE}};
+            if (CHOOSE("--rank", arg, ranks, &opt.rank) != 0) {
+                rc = EXIT_TROUBLE;
                 goto done;
             }
             break;
+        }
         case OPT_PASSAGE_WEIGHT: {
             char *end;
             errno = 0;
@@ -941,32 +958,28 @@ int main(int argc, char **argv)
             if (opt.mode != mode)
                 opt.modes++;
             opt.mode = mode;
-            if (c == OPT_TIMELINE) {
-                if (!optarg || strcmp(arg, "month") == 0)
-                    opt.timeline_digits = 6;
-                else if (strcmp(arg, "year") == 0)
-                    opt.timeline_digits = 4;
-                else if (strcmp(arg, "day") == 0)
-                    opt.timeline_digits = 8;
-                else {
-                    rc = die("invalid --timeline argument '%s' (use month, year or day)", arg);
-                    goto done;
-                }
-            }
-            break;
-        }
-        case OPT_COLOR:
-            if (!optarg || strcmp(arg, "auto") == 0)
-                opt.color = NG_COLOR_AUTO;
-            else if (strcmp(arg, "always") == 0)
-                opt.color = NG_COLOR_ALWAYS;
-            else if (strcmp(arg, "never") == 0)
-                opt.color = NG_COLOR_NEVER;
-            else {
-                rc = die("invalid --color argument '%s' (use always, never or auto)", arg);
+            /* a timeline counts by the first 4, 6 or 8 digits of the dates */
+            static const choice_t spans[] = {{"month", 6}, {"year", 4}, {"day", 8}};
+            int digits = 6;
+            if (c == OPT_TIMELINE && optarg && CHOOSE("--timeline", arg, spans, &digits) != 0) {
+                rc = EXIT_TROUBLE;
                 goto done;
             }
+            if (c == OPT_TIMELINE)
+                opt.timeline_digits = (size_t)digits;
             break;
+        }
+        case OPT_COLOR: {
+            static const choice_t colors[] = {
+                {"always", NG_COLOR_ALWAYS}, {"never", NG_COLOR_NEVER}, {"auto", NG_COLOR_AUTO}};
+            int color = NG_COLOR_AUTO;
+            if (optarg && CHOOSE("--color", arg, colors, &color) != 0) {
+                rc = EXIT_TROUBLE;
+                goto done;
+            }
+            opt.color = (ng_color_mode_t)color;
+            break;
+        }
         case 'h':
             usage(stdout);
             rc = EXIT_MATCH;

@@ -154,6 +154,21 @@ static char *dup_string(const std::string &msg)
     return s;
 }
 
+/* For catch blocks of functions that give their message through ERRMSG. */
+static ng_status_t message_fail(char **errmsg)
+{
+    std::string msg;
+    ng_status_t status;
+    try {
+        status = current_exception_status(msg);
+    } catch (...) {
+        status = NG_STATUS_OUT_OF_MEMORY;
+    }
+    if (errmsg)
+        *errmsg = dup_string(msg);
+    return status;
+}
+
 /* An identity term. Xapian terms are limited to 245 bytes, so a long id is cut
  * and made unique again by a hash of the whole. */
 static std::string identity_term(const char *prefix, const std::string &id)
@@ -209,12 +224,9 @@ ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **e
             return NG_STATUS_SUCCESS;
         }
     } catch (...) {
-        try {
-            status = current_exception_status(msg);
-        } catch (...) {
-            status = NG_STATUS_OUT_OF_MEMORY;
-        }
+        status = message_fail(errmsg);
         delete_store(store);
+        return status;
     }
     if (errmsg)
         *errmsg = dup_string(msg);
@@ -987,8 +999,6 @@ extern "C" void ng_results_destroy(ng_results_t *results)
 extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, char **errmsg)
 {
     ng_store_t *store = NULL;
-    std::string msg;
-    ng_status_t status = NG_STATUS_INDEX_ERROR;
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
@@ -1005,22 +1015,14 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
         *out = store;
         return NG_STATUS_SUCCESS;
     } catch (...) {
-        try {
-            status = current_exception_status(msg);
-        } catch (...) {
-            status = NG_STATUS_OUT_OF_MEMORY;
-        }
+        ng_status_t status = message_fail(errmsg);
         delete_store(store);
+        return status;
     }
-    if (errmsg)
-        *errmsg = dup_string(msg);
-    return status;
 }
 
 extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg)
 {
-    std::string msg;
-    ng_status_t status;
     if (errmsg)
         *errmsg = NULL;
     try {
@@ -1033,15 +1035,8 @@ extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, co
         articles.compact(articles_path(dest));
         return NG_STATUS_SUCCESS;
     } catch (...) {
-        try {
-            status = current_exception_status(msg);
-        } catch (...) {
-            status = NG_STATUS_OUT_OF_MEMORY;
-        }
+        return message_fail(errmsg);
     }
-    if (errmsg)
-        *errmsg = dup_string(msg);
-    return status;
 }
 
 extern "C" ng_status_t ng_store_list_metadata(ng_store_t *store, const char *prefix,
