@@ -26,12 +26,19 @@ def machine():
     return "%d cores (%s), %s %s" % (os.cpu_count(), model, platform.system(), platform.release())
 
 
+def rss_cell(largest, together):
+    """The peak RSS of the largest process, and of all together when there were several."""
+    if together > largest * 1.05:
+        return "%.0f (%.0f)" % (largest, together)
+    return "%.0f" % largest
+
+
 def main():
     work, size, command = sys.argv[1], sys.argv[2], sys.argv[3]
     index = {}
     for line in open(os.path.join(work, "index.tsv")):
-        name, wall, cpu, rss = line.split("\t")
-        index[name] = (float(wall), float(cpu), int(rss) / 1024)
+        name, wall, cpu, rss, rss_sum = line.split("\t")
+        index[name] = (float(wall), float(cpu), int(rss) / 1024, int(rss_sum) / 1024)
     sizes = dict((l.split("\t")[0], int(l.split("\t")[1])) for l in open(os.path.join(work, "size.tsv")))
     text_mb = int(open(os.path.join(work, "text-bytes")).read()) / 1e6
     passages = sum(1 for _ in open(os.path.join(work, "passages.jsonl")))
@@ -44,23 +51,24 @@ def main():
       "Every engine indexes the same passages (exported from newsgrep's index), with stemming and "
       "positions; MB/s is passage text per wall second.\n" % (size, passages, text_mb))
     w("## Indexing\n")
-    w("| engine | wall s | CPU s | MB/s | peak RSS MiB | index MB | newsgrep's speed / this |")
+    w("| engine | wall s | CPU s | MB/s | peak RSS MiB, largest process (all) | index MB | newsgrep's speed / this |")
     w("|---|---|---|---|---|---|---|")
     ng_wall = index["newsgrep"][0]
     rows = [("newsgrep-index", "newsgrep", "newsgrep"), ("SQLite FTS5", "fts5", "fts5"),
             ("scriptindex", "scriptindex", "scriptindex")]
     for label, key, size_key in rows:
-        wall, cpu, rss = index[key]
-        w("| %s | %.1f | %.1f | %.2f | %.0f | %.0f | %.2f |" % (
-            label, wall, cpu, text_mb / wall, rss, sizes[size_key] / 1e6, wall / ng_wall if key != "newsgrep" else 1))
+        wall, cpu, rss, rss_sum = index[key]
+        w("| %s | %.1f | %.1f | %.2f | %s | %.0f | %.2f |" % (
+            label, wall, cpu, text_mb / wall, rss_cell(rss, rss_sum), sizes[size_key] / 1e6,
+            wall / ng_wall if key != "newsgrep" else 1))
     if "newsgrep-1" in index:
-        wall, cpu, rss = index["newsgrep-1"]
-        w("| newsgrep-index --jobs 1 | %.1f | %.1f | %.2f | %.0f | | %.2f |" % (
-            wall, cpu, text_mb / wall, rss, wall / ng_wall))
+        wall, cpu, rss, rss_sum = index["newsgrep-1"]
+        w("| newsgrep-index --jobs 1 | %.1f | %.1f | %.2f | %s | | %.2f |" % (
+            wall, cpu, text_mb / wall, rss_cell(rss, rss_sum), wall / ng_wall))
     if "scriptindex-compact" in index:
-        wall, cpu, rss = index["scriptindex-compact"]
-        w("| + xapian-compact of scriptindex's | %.1f | %.1f | | %.0f | %.0f | |" % (
-            wall, cpu, rss, sizes["scriptindex-compact"] / 1e6))
+        wall, cpu, rss, rss_sum = index["scriptindex-compact"]
+        w("| + xapian-compact of scriptindex's | %.1f | %.1f | | %s | %.0f | |" % (
+            wall, cpu, rss_cell(rss, rss_sum), sizes["scriptindex-compact"] / 1e6))
     w("")
     if "newsgrep-1" in index:
         w("Indexing speed, newsgrep / scriptindex: %.2f; newsgrep / FTS5: %.2f; two workers / one: %.2f.\n" % (
@@ -68,9 +76,9 @@ def main():
     if "nightly" in index:
         night_mb = int(open(os.path.join(work, "night-bytes")).read()) / 1e6
         w("A nightly dump of %.0f MB of JSON Lines (other articles): added to this index in %.1f s "
-          "(one writer, commits every 1000 articles, peak RSS %.0f MiB); made into a new index in %.1f s "
-          "(peak RSS %.0f MiB).\n" % (night_mb, index["nightly"][0], index["nightly"][2],
-                                      index["night-new"][0], index["night-new"][2]))
+          "(one writer, commits every 1000 articles, peak RSS %s MiB); made into a new index in %.1f s "
+          "(peak RSS %s MiB).\n" % (night_mb, index["nightly"][0], rss_cell(*index["nightly"][2:]),
+                                     index["night-new"][0], rss_cell(*index["night-new"][2:])))
     w("Index size, newsgrep / FTS5: %.2f; newsgrep / compacted scriptindex: %.2f.\n" % (
         sizes["newsgrep"] / sizes["fts5"], sizes["newsgrep"] / sizes.get("scriptindex-compact", sizes["scriptindex"])))
 

@@ -33,15 +33,48 @@ NG_QUERY="$builddir/bench/ng-query"
 mkdir -p "$work"
 say() { echo "bench: $*" >&2; }
 
-# measure NAME CMD...: run CMD under GNU time; append NAME wall cpu maxrss_kb to $work/index.tsv
+# sum_rss PID FILE: every 0.5 s until killed, the RSS in kB of PID's
+# descendants together (an indexer and its workers); the peak into FILE
+sum_rss() {
+    peak=0
+    while :; do
+        now=$(ps -e -o pid=,ppid=,rss= | awk -v root="$1" '
+            { parent[$1] = $2; rss[$1] = $3 }
+            END {
+                for (p in parent) {
+                    q = parent[p]
+                    while (q != root && q in parent && q != parent[q]) q = parent[q]
+                    if (q == root) t += rss[p]
+                }
+                print t + 0
+            }')
+        [ "$now" -gt "$peak" ] && { peak=$now; echo "$peak" >"$2"; }
+        sleep 0.5
+    done
+}
+
+# measure NAME CMD...: run CMD under GNU time; append NAME, wall and CPU
+# seconds, the peak RSS in kB of its largest process and of all its processes
+# together to $work/index.tsv
 measure() {
     name=$1
     shift
-    /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" ||
-        { cat "$work/$name.err" >&2; exit 1; }
+    echo 0 >"$work/$name.rss"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" &
+    timer=$!
+    sum_rss "$timer" "$work/$name.rss" &
+    sampler=$!
+    status=0
+    wait "$timer" || status=$?
+    kill "$sampler"
+    wait "$sampler" 2>/dev/null || true
+    [ "$status" -eq 0 ] || { cat "$work/$name.err" >&2; exit 1; }
     read -r wall user sys rss <"$work/$name.time"
-    echo "$name	$wall	$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')	$rss" >>"$work/index.tsv"
+    sum=$(cat "$work/$name.rss")
+    [ "$sum" -ge "$rss" ] || sum=$rss # a run shorter than a sample
+    echo "$name	$wall	$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')	$rss	$sum" >>"$work/index.tsv"
 }
+
 bytes() { du -sb "$1" | cut -f1; }
 
 corpus="$work/corpus.jsonl"
