@@ -401,61 +401,86 @@ out:
     return rc;
 }
 
-typedef struct merged_dumps {
+/* Ledger records read from an index: the dumps decoded, and the values
+ * whose bytes their paths point into. */
+typedef struct dump_list {
     ng_dump_t *dumps;
-    char **values; /* the metadata values the dumps' paths point into */
+    char **values;
     size_t n, cap;
-    int failed;
-} merged_dumps_t;
+    int bad;    /* records of another version, not added */
+    int failed; /* out of memory */
+} dump_list_t;
+
+/* Decode VALUE into a new entry of L: 0 when added, 1 when it is not a
+ * record of this version (counted in L->bad), -1 when out of memory. */
+static int dump_list_add(dump_list_t *l, const char *value)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        ng_dump_t *dumps = realloc(l->dumps, cap * sizeof *dumps);
+        if (dumps)
+            l->dumps = dumps;
+        char **values = dumps ? realloc(l->values, cap * sizeof *values) : NULL;
+        if (values)
+            l->values = values;
+        if (!dumps || !values) {
+            l->failed = 1;
+            return -1;
+        }
+        l->cap = cap;
+    }
+    char *copy = strdup(value);
+    if (!copy) {
+        l->failed = 1;
+        return -1;
+    }
+    if (ng_ledger_decode(copy, &l->dumps[l->n]) != 0) {
+        free(copy);
+        l->bad++;
+        return 1;
+    }
+    l->values[l->n++] = copy;
+    return 0;
+}
+
+static void dump_list_free(dump_list_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->values[i]);
+    free(l->values);
+    free(l->dumps);
+}
 
 /* Add a part's record of a dump to the merged ledger: the counts of the
  * articles are summed; every part read the whole dump, so the rejected
- * records are those of any part. The value of the part that is kept owns the
- * path the merged record points to. */
+ * records are those of any part. A record that cannot be read fails the
+ * merge. */
 static int merge_dump(void *ctx, const char *key, const char *value)
 {
-    merged_dumps_t *m = ctx;
+    dump_list_t *m = ctx;
     (void)key;
-    char *copy = strdup(value);
-    ng_dump_t d;
-    if (!copy || ng_ledger_decode(copy, &d) != 0) {
-        free(copy);
+    if (dump_list_add(m, value) != 0) {
         m->failed = 1;
         return 1;
     }
-    for (size_t i = 0; i < m->n; i++) {
-        if (strcmp(m->dumps[i].path, d.path) == 0) {
-            m->dumps[i].articles += d.articles;
-            m->dumps[i].replaced += d.replaced;
-            m->dumps[i].passages += d.passages;
-            free(copy);
+    const ng_dump_t *d = &m->dumps[m->n - 1];
+    for (size_t i = 0; i + 1 < m->n; i++) {
+        if (strcmp(m->dumps[i].path, d->path) == 0) {
+            m->dumps[i].articles += d->articles;
+            m->dumps[i].replaced += d->replaced;
+            m->dumps[i].passages += d->passages;
+            free(m->values[--m->n]);
             return 0;
         }
     }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 16;
-        ng_dump_t *dumps = realloc(m->dumps, cap * sizeof *dumps);
-        char **values = dumps ? realloc(m->values, cap * sizeof *values) : NULL;
-        if (dumps)
-            m->dumps = dumps;
-        if (values)
-            m->values = values;
-        if (!dumps || !values) {
-            free(copy);
-            m->failed = 1;
-            return 1;
-        }
-        m->cap = cap;
-    }
-    m->dumps[m->n] = d;
-    m->values[m->n++] = copy;
     return 0;
 }
 
 /* Merge the JOBS parts of ASIDE into ASIDE/index, with the merged ledger. */
 static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const char *dest)
 {
-    merged_dumps_t m = {NULL, NULL, 0, 0, 0};
+    dump_list_t m;
+    memset(&m, 0, sizeof m);
     ng_store_t *store = NULL;
     char *errmsg = NULL;
     ng_buf_t key = NG_BUF_INIT, value = NG_BUF_INIT;
@@ -502,10 +527,7 @@ static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const 
     rc = EXIT_OK;
 out:
     ng_store_close(store);
-    for (size_t i = 0; i < m.n; i++)
-        free(m.values[i]);
-    free(m.values);
-    free(m.dumps);
+    dump_list_free(&m);
     free(errmsg);
     ng_buf_free(&key);
     ng_buf_free(&value);
@@ -621,38 +643,10 @@ out:
 
 /* --- --list-dumps ---------------------------------------------------------- */
 
-typedef struct listing {
-    ng_dump_t *dumps;
-    char **values; /* the metadata values the dumps' paths point into */
-    size_t n, cap;
-    int bad;
-} listing_t;
-
 static int collect(void *ctx, const char *key, const char *value)
 {
-    listing_t *l = ctx;
     (void)key;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        ng_dump_t *d = realloc(l->dumps, cap * sizeof *d);
-        if (d)
-            l->dumps = d;
-        char **v = realloc(l->values, cap * sizeof *v);
-        if (v)
-            l->values = v;
-        if (!d || !v)
-            return 1;
-        l->cap = cap;
-    }
-    if (!(l->values[l->n] = strdup(value)))
-        return 1;
-    if (ng_ledger_decode(l->values[l->n], &l->dumps[l->n]) != 0) {
-        free(l->values[l->n]);
-        l->bad++;
-        return 0;
-    }
-    l->n++;
-    return 0;
+    return dump_list_add(ctx, value) < 0; /* stop when out of memory */
 }
 
 static int by_time(const void *a, const void *b)
@@ -674,12 +668,14 @@ static int list_dumps(const options_t *opt)
         free(errmsg);
         return rc;
     }
-    listing_t l;
+    dump_list_t l;
     memset(&l, 0, sizeof l);
     int rc = EXIT_OK;
     st = ng_store_list_metadata(store, NG_META_DUMP, collect, &l);
     if (st != NG_STATUS_SUCCESS) {
         rc = die("cannot read index %s: %s", opt->db, ng_store_errmsg(store));
+    } else if (l.failed) {
+        rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
     } else {
         qsort(l.dumps, l.n, sizeof *l.dumps, by_time);
         printf("%-19s  %-6s %9s %9s %10s %9s  %s\n", "indexed", "format", "articles", "replaced", "passages",
@@ -697,10 +693,7 @@ static int list_dumps(const options_t *opt)
             fprintf(stderr, "%s: %d ledger record%s of another version not shown\n", program, l.bad,
                     l.bad == 1 ? "" : "s");
     }
-    for (size_t i = 0; i < l.n; i++)
-        free(l.values[i]);
-    free(l.values);
-    free(l.dumps);
+    dump_list_free(&l);
     ng_store_close(store);
     return rc;
 }
