@@ -87,6 +87,36 @@ static void open_writable(ng_store_t *store, int xflags)
     store->wdb->begin_transaction(true);
 }
 
+/* Open both databases of STORE for reading. A writer's commit can discard
+ * the revision being opened (DatabaseModifiedError): open the new one. */
+static void open_readable(ng_store_t *store)
+{
+    for (int attempt = 0;; attempt++) {
+        try {
+            try {
+                store->db = new Xapian::Database(store->path);
+            } catch (const Xapian::DatabaseNotFoundError &e) {
+                /* something is there, but no index */
+                throw Xapian::DatabaseOpeningError(e.get_msg(), e.get_context());
+            }
+            /* An empty file opens as a stub database listing no shard. */
+            if (store->db->size() == 0)
+                throw Xapian::DatabaseOpeningError("not a Xapian index", store->path);
+            /* An index made before article documents ranks by passages. */
+            struct stat st;
+            if (stat((articles_path(store->path) + "/iamglass").c_str(), &st) == 0)
+                store->adb = new Xapian::Database(articles_path(store->path));
+            return;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            delete store->db;
+            delete store->adb;
+            store->db = store->adb = NULL;
+            if (attempt == 3)
+                throw;
+        }
+    }
+}
+
 struct ng_doc {
     Xapian::Document doc;
 };
@@ -207,18 +237,7 @@ ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **e
             if (mode == NG_STORE_WRITE) {
                 open_writable(store, Xapian::DB_CREATE_OR_OPEN);
             } else {
-                try {
-                    store->db = new Xapian::Database(path);
-                } catch (const Xapian::DatabaseNotFoundError &e) {
-                    /* something is there, but no index */
-                    throw Xapian::DatabaseOpeningError(e.get_msg(), e.get_context());
-                }
-                /* An empty file opens as a stub database listing no shard. */
-                if (store->db->size() == 0)
-                    throw Xapian::DatabaseOpeningError("not a Xapian index", path);
-                /* An index made before article documents ranks by passages. */
-                if (stat((articles_path(path) + "/iamglass").c_str(), &st) == 0)
-                    store->adb = new Xapian::Database(articles_path(path));
+                open_readable(store);
             }
             *out = store;
             return NG_STATUS_SUCCESS;
