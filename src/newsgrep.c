@@ -354,6 +354,19 @@ static size_t bar_width(void)
     return 50;
 }
 
+/* The ranking and paging options of OPT, for ng_store_search. */
+static void search_opts(const options_t *opt, ng_search_opts_t *so)
+{
+    ng_search_opts_init(so);
+    so->k1 = opt->k1;
+    so->b = opt->b;
+    so->min_normlen = opt->min_normlen;
+    so->rank = opt->rank;
+    so->passage_weight = opt->passage_weight;
+    so->offset = opt->offset;
+    so->all_passages = opt->all_passages;
+}
+
 /* Print the hits (or ids) of QUERY; *MATCHED says whether there was one. */
 static int print_hits(ng_store_t *store, const options_t *opt, ng_analyzer_t *analyzer, const ng_qnode_t *query,
                       ng_output_t *output, int *matched)
@@ -363,14 +376,7 @@ static int print_hits(ng_store_t *store, const options_t *opt, ng_analyzer_t *an
     ng_highlighter_t *hl = NULL;
     neighbours_t nb = {NULL, NULL, 0, 0, 0};
     int rc = EXIT_MATCH;
-    ng_search_opts_init(&so);
-    so.k1 = opt->k1;
-    so.b = opt->b;
-    so.min_normlen = opt->min_normlen;
-    so.rank = opt->rank;
-    so.passage_weight = opt->passage_weight;
-    so.offset = opt->offset;
-    so.all_passages = opt->all_passages;
+    search_opts(opt, &so);
     so.sort = opt->sort;
     so.limit = opt->hits;
     if (opt->mode == MODE_LIST) {
@@ -653,14 +659,7 @@ static int trec_run(ng_store_t *store, const options_t *opt)
         }
         ng_search_opts_t so;
         ng_results_t *results = NULL;
-        ng_search_opts_init(&so);
-        so.k1 = opt->k1;
-        so.b = opt->b;
-        so.min_normlen = opt->min_normlen;
-        so.rank = opt->rank;
-        so.passage_weight = opt->passage_weight;
-        so.all_passages = opt->all_passages;
-        so.offset = opt->offset;
+        search_opts(opt, &so);
         so.limit = opt->hits_given ? opt->hits : 1000;
         st = ng_store_search(store, query, &so, &results);
         ng_qnode_free(query);
