@@ -38,16 +38,6 @@ struct ng_input {
     z_stream z;
 };
 
-/* "NAME: REASON", malloc'ed. */
-static char *message(const char *name, const char *reason)
-{
-    size_t n = strlen(name) + strlen(reason) + 3;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s: %s", name, reason);
-    return s;
-}
-
 /* Read more stored bytes after the unread ones. Returns how many; 0 at the end
  * of the file or on an error (in->failed). */
 static size_t read_raw(ng_input_t *in)
@@ -84,7 +74,7 @@ ng_status_t ng_input_open(const char *path, const char *name, ng_input_t **out, 
     *errmsg = NULL;
     int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        *errmsg = message(name, strerror(errno));
+        *errmsg = ng_message(name, strerror(errno));
         return NG_STATUS_IO_ERROR;
     }
     ng_input_t *in = calloc(1, sizeof *in);
@@ -106,7 +96,7 @@ ng_status_t ng_input_open(const char *path, const char *name, ng_input_t **out, 
     while (in->raw_len < 2 && read_raw(in) > 0)
         ;
     if (in->failed) {
-        *errmsg = message(name, in->errmsg);
+        *errmsg = ng_message(name, in->errmsg);
         ng_input_close(in);
         return NG_STATUS_IO_ERROR;
     }

@@ -67,16 +67,6 @@ static void one_close(ng_sink_t *sink)
 
 static const sink_ops_t one_ops = {one_replace, one_get, one_set, one_commit, one_close};
 
-/* "PATH: what" as a malloc'ed message. */
-static char *message(const char *path, const char *what)
-{
-    size_t n = strlen(path) + strlen(what) + 3;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s: %s", path, what);
-    return s;
-}
-
 /* Is PATH missing, or an empty folder? */
 int ng_sink_vacant(const char *path)
 {
@@ -212,7 +202,7 @@ static int create_aside(const char *path, const char *language, char **errmsg)
     if (st == NG_STATUS_SUCCESS && (st = ng_store_set_metadata(store, NG_META_LANGUAGE, language)) == NG_STATUS_SUCCESS)
         st = ng_store_commit(store);
     if (st != NG_STATUS_SUCCESS) {
-        *errmsg = message(aside.data, msg ? msg : store ? ng_store_errmsg(store) : ng_status_to_string(st));
+        *errmsg = ng_message(aside.data, msg ? msg : store ? ng_store_errmsg(store) : ng_status_to_string(st));
         ng_store_close(store);
         ng_sink_remove_folder(aside.data);
         goto out;
@@ -225,7 +215,7 @@ static int create_aside(const char *path, const char *language, char **errmsg)
         ng_sink_remove_folder(aside.data);
         rc = 1;
     } else {
-        *errmsg = message(path, strerror(errno));
+        *errmsg = ng_message(path, strerror(errno));
         ng_sink_remove_folder(aside.data);
     }
 out:
@@ -282,7 +272,7 @@ ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t 
     ng_status_t st = ng_store_open_writer(path, NG_STORE_BULK, &sink->store, errmsg);
     if (st == NG_STATUS_SUCCESS &&
         (st = ng_store_set_metadata(sink->store, NG_META_LANGUAGE, language)) != NG_STATUS_SUCCESS)
-        *errmsg = message(path, ng_store_errmsg(sink->store));
+        *errmsg = ng_message(path, ng_store_errmsg(sink->store));
     if (st != NG_STATUS_SUCCESS) {
         ng_store_close(sink->store);
         free(sink);

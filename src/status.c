@@ -1,4 +1,8 @@
 /* Messages for the status codes of status.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "status.h"
 
 const char *ng_status_to_string(ng_status_t status)
@@ -18,4 +22,13 @@ const char *ng_status_to_string(ng_status_t status)
     case NG_STATUS_LAST_STATUS: break;
     }
     return "unknown status";
+}
+
+char *ng_message(const char *subject, const char *what)
+{
+    size_t n = strlen(subject) + strlen(what) + 3;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s: %s", subject, what);
+    return s;
 }

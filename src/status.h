@@ -25,6 +25,10 @@ typedef enum ng_status {
 /* A static string describing STATUS; never NULL. */
 const char *ng_status_to_string(ng_status_t status);
 
+/* "SUBJECT: WHAT" (a file and what went wrong with it), malloc'ed; NULL
+ * when out of memory. */
+char *ng_message(const char *subject, const char *what);
+
 #ifdef __cplusplus
 }
 #endif
