@@ -194,7 +194,6 @@ static int create_aside(const char *path, const char *language, char **errmsg)
         ng_buf_free(&aside);
         return -2;
     }
-    ng_sink_remove_leftovers(path);
     ng_store_t *store = NULL;
     char *msg = NULL;
     int rc = -1;
@@ -235,6 +234,9 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
     if (!sink)
         return NG_STATUS_OUT_OF_MEMORY;
     sink->ops = &one_ops;
+    /* the folders aside of makers that were killed, before or after their
+     * rename; gone first, so that their space is free for this run */
+    ng_sink_remove_leftovers(path);
     if (ng_sink_vacant(path)) {
         int rc = create_aside(path, language, errmsg);
         if (rc == -2 || rc == -1) {
@@ -255,8 +257,6 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
         free(sink);
         return st;
     }
-    /* a bulk maker killed after its rename leaves its folder aside behind */
-    ng_sink_remove_leftovers(path);
     *out = sink;
     return NG_STATUS_SUCCESS;
 }
