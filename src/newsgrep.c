@@ -957,15 +957,16 @@ int main(int argc, char **argv)
             if (opt.mode != mode)
                 opt.modes++;
             opt.mode = mode;
-            /* a timeline counts by the first 4, 6 or 8 digits of the dates */
-            static const choice_t spans[] = {{"month", 6}, {"year", 4}, {"day", 8}};
-            int digits = 6;
-            if (c == OPT_TIMELINE && optarg && CHOOSE("--timeline", arg, spans, &digits) != 0) {
-                rc = EXIT_TROUBLE;
-                goto done;
-            }
-            if (c == OPT_TIMELINE)
+            if (c == OPT_TIMELINE) {
+                /* a timeline counts by the first 4, 6 or 8 digits of the dates */
+                static const choice_t spans[] = {{"month", 6}, {"year", 4}, {"day", 8}};
+                int digits = 6;
+                if (optarg && CHOOSE("--timeline", arg, spans, &digits) != 0) {
+                    rc = EXIT_TROUBLE;
+                    goto done;
+                }
                 opt.timeline_digits = (size_t)digits;
+            }
             break;
         }
         case OPT_COLOR: {
