@@ -3,6 +3,7 @@
  * rejected, 2 a fatal error or an unreadable path. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -29,6 +30,10 @@
 #include "store.h"
 
 enum { EXIT_OK = 0, EXIT_TROUBLE = 2, EXIT_REJECTED = 3 };
+
+/* Dumps are added by several workers when they are at least 1/this of the
+ * index's bytes: merging copies the whole index. */
+#define NG_ADD_IN_PARALLEL 32
 
 static const char *program = "newsgrep-index";
 
@@ -82,12 +87,14 @@ typedef struct options {
     ng_format_t format;
     unsigned long passage_words;
     unsigned long batch;
+    int batch_set; /* --batch given: one writer, committing as asked */
     size_t max_record;
     const char **exclude;
     int nexclude;
     int quiet, force, wait, dry_run, list_dumps, dump_terms;
     unsigned long title_weight;
-    unsigned long jobs; /* workers making a new index */
+    unsigned long jobs; /* workers making a new index, or adding */
+    int jobs_set;       /* --jobs given: that many workers to add, whatever the sizes */
 } options_t;
 
 /* What the terminal shows: the progress line, when stderr is one. */
@@ -266,7 +273,7 @@ static void ingest_options(const options_t *opt, ui_t *ui, ng_ingest_opts_t *io)
 static ng_status_t ingest_all(ng_ingest_t *ingest, ui_t *ui, char **paths, int npaths)
 {
     ng_status_t st = NG_STATUS_SUCCESS;
-    if (ui->bar)
+    if (ui->bar && !ng_ingest_stats(ingest)->bytes_total)
         for (int i = 0; i < npaths; i++)
             ng_ingest_plan(ingest, paths[i]);
     for (int i = 0; i < npaths && st == NG_STATUS_SUCCESS; i++)
@@ -289,7 +296,58 @@ static int finish(const options_t *opt, const ng_ingest_stats_t *s, double start
     return s->errors ? EXIT_TROUBLE : s->rejected ? EXIT_REJECTED : EXIT_OK;
 }
 
-static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language);
+static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language,
+                    ng_sink_t **held);
+
+/* The bytes of the files under PATH. */
+static unsigned long long folder_bytes(const char *path)
+{
+    unsigned long long total = 0;
+    DIR *dir = opendir(path);
+    if (!dir)
+        return 0;
+    ng_buf_t file = NG_BUF_INIT;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        struct stat sb;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        ng_buf_clear(&file);
+        if (ng_buf_append_str(&file, path) != 0 || ng_buf_append_byte(&file, '/') != 0 ||
+            ng_buf_append_str(&file, de->d_name) != 0 || lstat(file.data, &sb) != 0)
+            continue;
+        total += S_ISDIR(sb.st_mode) ? folder_bytes(file.data) : (unsigned long long)sb.st_size;
+    }
+    closedir(dir);
+    ng_buf_free(&file);
+    return total;
+}
+
+/* Can every worker read all of PATHS? Not standard input, nor a pipe. */
+static int readable_by_all(char **paths, int npaths)
+{
+    for (int i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (strcmp(paths[i], "-") == 0 || (stat(paths[i], &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
+            return 0;
+    }
+    return 1;
+}
+
+/* The workers to add the dumps with (1: the writer itself). Several make
+ * parts merged onto a copy of the index, which pays when the dumps are not
+ * small beside the index. */
+static unsigned add_jobs(const options_t *opt, ng_ingest_t *ingest, char **paths, int npaths)
+{
+    if (opt->jobs < 2 || opt->dry_run || opt->dump_terms || opt->batch_set || !readable_by_all(paths, npaths))
+        return 1;
+    for (int i = 0; i < npaths; i++)
+        ng_ingest_plan(ingest, paths[i]);
+    unsigned long long dumps = ng_ingest_stats(ingest)->bytes_total;
+    if (opt->jobs_set || (dumps && dumps * NG_ADD_IN_PARALLEL >= folder_bytes(opt->db)))
+        return (unsigned)opt->jobs;
+    return 1;
+}
 
 static int run(const options_t *opt, char **paths, int npaths)
 {
@@ -306,14 +364,10 @@ static int run(const options_t *opt, char **paths, int npaths)
     if (st != NG_STATUS_SUCCESS)
         return die("%s", ng_status_to_string(st));
     if (!opt->dry_run && ng_sink_vacant(opt->db)) {
-        /* A new index is made in bulk, in parallel, aside. Standard input
-         * cannot be read by several workers. */
-        unsigned jobs = (unsigned)opt->jobs;
-        for (int i = 0; i < npaths; i++)
-            if (strcmp(paths[i], "-") == 0)
-                jobs = 1;
+        /* A new index is made in bulk, in parallel, aside. */
+        unsigned jobs = readable_by_all(paths, npaths) ? (unsigned)opt->jobs : 1;
         ng_analyzer_destroy(analyzer);
-        rc = run_bulk(opt, paths, npaths, jobs, language);
+        rc = run_bulk(opt, paths, npaths, jobs, language, NULL);
         if (rc != -1)
             return rc;
         /* another newsgrep-index made the index meanwhile: add to it */
@@ -334,6 +388,13 @@ static int run(const options_t *opt, char **paths, int npaths)
     ingest_options(opt, &ui, &io);
     if ((st = ng_ingest_new(sink, analyzer, &io, &ingest)) != NG_STATUS_SUCCESS) {
         die("%s", ng_status_to_string(st));
+        goto out;
+    }
+    unsigned jobs = add_jobs(opt, ingest, paths, npaths);
+    if (jobs > 1) {
+        ng_ingest_destroy(ingest);
+        ingest = NULL;
+        rc = run_bulk(opt, paths, npaths, jobs, ng_analyzer_language(analyzer), &sink);
         goto out;
     }
     ui.bar = !opt->quiet && isatty(STDERR_FILENO);
@@ -359,7 +420,7 @@ out:
 
 /* One worker: index its share of PATHS into PART; send its figures to FD. */
 static int bulk_worker(const options_t *opt, char **paths, int npaths, unsigned jobs, unsigned worker, const char *part,
-                       const char *language, int fd)
+                       const char *language, const char *base, int fd)
 {
     ui_t ui = {opt, 0, 0, now(), 0};
     ng_analyzer_t *analyzer = NULL;
@@ -368,7 +429,9 @@ static int bulk_worker(const options_t *opt, char **paths, int npaths, unsigned 
     char *errmsg = NULL;
     int rc = EXIT_TROUBLE;
     ng_status_t st = ng_analyzer_new(language, &analyzer);
-    if (st == NG_STATUS_SUCCESS && (st = ng_sink_open_bulk(part, language, &sink, &errmsg)) != NG_STATUS_SUCCESS) {
+    if (st == NG_STATUS_SUCCESS &&
+        (st = base ? ng_sink_open_part(part, language, base, &sink, &errmsg)
+                   : ng_sink_open_bulk(part, language, &sink, &errmsg)) != NG_STATUS_SUCCESS) {
         die("cannot make index %s: %s", part, errmsg ? errmsg : ng_status_to_string(st));
         goto out;
     }
@@ -386,7 +449,7 @@ static int bulk_worker(const options_t *opt, char **paths, int npaths, unsigned 
     if (st == NG_STATUS_SUCCESS)
         st = ingest_all(ingest, &ui, paths, npaths);
     if (st != NG_STATUS_SUCCESS) {
-        die("indexing stopped, no index made at %s: %s", opt->db,
+        die("indexing stopped, %s %s: %s", base ? "nothing added to index" : "no index made at", opt->db,
             sink && *ng_sink_errmsg(sink) ? ng_sink_errmsg(sink) : ng_status_to_string(st));
         goto out;
     }
@@ -476,8 +539,9 @@ static int merge_dump(void *ctx, const char *key, const char *value)
     return 0;
 }
 
-/* Merge the JOBS parts of ASIDE into ASIDE/index, with the merged ledger. */
-static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const char *dest)
+/* Merge the JOBS parts of ASIDE into ASIDE/index (onto a copy of the index
+ * BASE, when not NULL), with the merged ledger. */
+static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const char *dest, const char *base)
 {
     dump_list_t m;
     memset(&m, 0, sizeof m);
@@ -485,7 +549,8 @@ static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const 
     char *errmsg = NULL;
     ng_buf_t key = NG_BUF_INIT, value = NG_BUF_INIT;
     int rc = EXIT_TROUBLE;
-    ng_status_t st = ng_store_compact((const char *const *)parts, jobs, dest, &errmsg);
+    ng_status_t st = base ? ng_store_compact_onto(base, (const char *const *)parts, jobs, dest, &errmsg)
+                          : ng_store_compact((const char *const *)parts, jobs, dest, &errmsg);
     if (st != NG_STATUS_SUCCESS) {
         die("cannot merge the parts of index %s: %s", opt->db, errmsg ? errmsg : ng_status_to_string(st));
         goto out;
@@ -534,9 +599,13 @@ out:
     return rc;
 }
 
-/* Returns an exit status, or -1 when an index appeared at the path meanwhile. */
-static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language)
+/* Make a new index, or with HELD (the writer of the index, holding its lock)
+ * add to a copy of the index and put the copy in its place, closing *HELD.
+ * Returns an exit status, or -1 when an index appeared at the path meanwhile. */
+static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language,
+                    ng_sink_t **held)
 {
+    const char *base = held ? opt->db : NULL;
     double start = now();
     ng_buf_t aside = NG_BUF_INIT, dest = NG_BUF_INIT;
     char **parts = calloc(jobs, sizeof *parts);
@@ -585,7 +654,7 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
             if (getppid() == 1)
                 _exit(EXIT_TROUBLE);
             close(pipefd[0]);
-            _exit(bulk_worker(opt, paths, npaths, jobs, k, parts[k], language, pipefd[1]));
+            _exit(bulk_worker(opt, paths, npaths, jobs, k, parts[k], language, base, pipefd[1]));
         }
         close(pipefd[1]);
         fds[k] = pipefd[0];
@@ -602,23 +671,41 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
             failed = 1;
             continue;
         }
-        if (k == 0) { /* every worker read every file and record */
+        if (k == 0) { /* every worker read every file and record, and passed over the same dumps */
             total.files = s.files;
+            total.files_skipped = s.files_skipped;
+            total.skipped = s.skipped;
+            total.articles += s.skipped;
             total.rejected = s.rejected;
             total.warnings = s.warnings;
             total.errors = s.errors;
         }
-        total.articles += s.articles;
+        total.articles += s.articles - s.skipped;
         total.added += s.added;
         total.replaced += s.replaced;
         total.passages += s.passages;
     }
     if (failed) {
-        die("no index made at %s", opt->db);
+        die(base ? "nothing added to index %s" : "no index made at %s", opt->db);
         goto remove;
     }
-    if (merge_parts(opt, parts, jobs, dest.data) != EXIT_OK)
+    if (base && total.articles == total.skipped && total.rejected == 0) {
+        rc = finish(opt, &total, start); /* nothing new: the index stays as it is */
         goto remove;
+    }
+    if (merge_parts(opt, parts, jobs, dest.data, base) != EXIT_OK)
+        goto remove;
+    if (base) {
+        if (ng_sink_swap_index(dest.data, opt->db) != 0) {
+            die("cannot put the new index in place of %s: %s", opt->db, strerror(errno));
+            goto remove;
+        }
+        /* the old index, now at DEST, is removed with its lock */
+        ng_sink_close(*held);
+        *held = NULL;
+        rc = finish(opt, &total, start);
+        goto remove;
+    }
     if (rename(dest.data, opt->db) != 0) {
         if (errno == EEXIST || errno == ENOTEMPTY) {
             rc = -1; /* made by another newsgrep-index meanwhile */
@@ -784,6 +871,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'b':
+            opt.batch_set = 1;
             if (!parse_number(optarg, 10000000, &opt.batch)) {
                 rc = die("invalid --batch '%s' (a number of articles from 1 to 10000000)", optarg);
                 goto out;
@@ -827,6 +915,7 @@ int main(int argc, char **argv)
                 rc = die("invalid --jobs '%s' (a number of workers from 1 to 64)", optarg);
                 goto out;
             }
+            opt.jobs_set = 1;
             break;
         case 'q': opt.quiet = 1; break;
         case 'h':

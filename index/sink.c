@@ -1,5 +1,7 @@
-/* The sinks of sink.h behind one table of operations: one database, and the
- * dry run's nothing. A sharded index is a third table. */
+/* The sinks of sink.h behind one table of operations: one database, a part
+ * of an addition made in parallel, and the dry run's nothing. A sharded
+ * index would be another table. */
+#define _GNU_SOURCE /* renameat2 */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +27,8 @@ typedef struct sink_ops {
 
 struct ng_sink {
     const sink_ops_t *ops;
-    ng_store_t *store; /* the one database; NULL for the null sink */
+    ng_store_t *store;  /* the one database; NULL for the null sink */
+    ng_store_t *behind; /* a part's: the index it will be merged onto */
     char errmsg[512];
 };
 
@@ -252,13 +255,34 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
         return NG_STATUS_INDEX_ERROR;
     }
     int sflags = NG_STORE_MUST_EXIST | ((flags & NG_SINK_WAIT) ? NG_STORE_WAIT_LOCK : 0);
-    ng_status_t st = ng_store_open_writer(path, sflags, &sink->store, errmsg);
-    if (st != NG_STATUS_SUCCESS) {
-        free(sink);
-        return st;
+    ng_status_t st;
+    for (;;) {
+        /* An addition in parallel puts a new index in place of the old one
+         * (ng_sink_swap_index): a writer that waited for the old one's lock
+         * must open the new one. */
+        struct stat before, after;
+        int known = stat(path, &before) == 0;
+        if ((st = ng_store_open_writer(path, sflags, &sink->store, errmsg)) != NG_STATUS_SUCCESS) {
+            free(sink);
+            return st;
+        }
+        if (!known || (stat(path, &after) == 0 && after.st_ino == before.st_ino && after.st_dev == before.st_dev))
+            break;
+        ng_store_close(sink->store);
+        sink->store = NULL;
     }
     *out = sink;
     return NG_STATUS_SUCCESS;
+}
+
+/* Put the index at NEW in the place of the one at PATH, in one step, so that
+ * a reader opens either; the old index is then at NEW. */
+int ng_sink_swap_index(const char *new, const char *path)
+{
+    if (renameat2(AT_FDCWD, new, AT_FDCWD, path, RENAME_EXCHANGE) != 0)
+        return -1;
+    sync_folder_of(path);
+    return 0;
 }
 
 ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t **out, char **errmsg)
@@ -280,6 +304,61 @@ ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t 
     }
     *out = sink;
     return NG_STATUS_SUCCESS;
+}
+
+/* --- a part of an addition to an index ------------------------------------
+ * One database, written in bulk, that will be merged onto the index behind
+ * it: an article the index holds counts as replaced, and a dump the index
+ * has recorded as indexed is known. */
+
+static ng_status_t part_replace(ng_sink_t *sink, const ng_article_t *a, ng_doc_t *const *docs, size_t n,
+                                ng_doc_t *whole, int *replaced)
+{
+    ng_status_t st = one_replace(sink, a, docs, n, whole, replaced);
+    if (st != NG_STATUS_SUCCESS || *replaced)
+        return st;
+    int has = ng_store_has_article(sink->behind, a->id);
+    if (has < 0) {
+        snprintf(sink->errmsg, sizeof sink->errmsg, "%s", ng_store_errmsg(sink->behind));
+        return NG_STATUS_INDEX_ERROR;
+    }
+    *replaced = has;
+    return NG_STATUS_SUCCESS;
+}
+
+static ng_status_t part_get(ng_sink_t *sink, const char *key, char **value)
+{
+    ng_status_t st = one_get(sink, key, value);
+    if (st != NG_STATUS_SUCCESS || **value)
+        return st;
+    free(*value);
+    *value = NULL;
+    st = ng_store_get_metadata(sink->behind, key, value);
+    if (st != NG_STATUS_SUCCESS)
+        snprintf(sink->errmsg, sizeof sink->errmsg, "%s", ng_store_errmsg(sink->behind));
+    return st;
+}
+
+static void part_close(ng_sink_t *sink)
+{
+    ng_store_close(sink->store);
+    ng_store_close(sink->behind);
+}
+
+static const sink_ops_t part_ops = {part_replace, part_get, one_set, one_commit, part_close};
+
+ng_status_t ng_sink_open_part(const char *path, const char *language, const char *behind, ng_sink_t **out,
+                              char **errmsg)
+{
+    ng_status_t st = ng_sink_open_bulk(path, language, out, errmsg);
+    if (st != NG_STATUS_SUCCESS)
+        return st;
+    (*out)->ops = &part_ops;
+    if ((st = ng_store_open(behind, NG_STORE_READ, &(*out)->behind, errmsg)) != NG_STATUS_SUCCESS) {
+        ng_sink_close(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 /* --- nothing (a dry run) ------------------------------------------------- */

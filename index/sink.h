@@ -33,6 +33,16 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
  * unsafely (NG_STORE_BULK), with LANGUAGE recorded. PATH must be a folder
  * aside that a crash may leave broken; see ng_store_compact. */
 ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t **out, char **errmsg);
+/* A part of an addition to the index at BEHIND: as ng_sink_open_bulk, but an
+ * article that BEHIND holds counts as replaced, and BEHIND's metadata shows
+ * through where the part has none (its record of the dumps indexed). The
+ * parts are merged onto BEHIND with ng_store_compact_onto. */
+ng_status_t ng_sink_open_part(const char *path, const char *language, const char *behind, ng_sink_t **out,
+                              char **errmsg);
+/* Put the index at NEW in the place of the one at PATH in one step, as a
+ * reader sees it; the old index is then at NEW. -1 (errno set) on failure.
+ * A writer that was waiting for the old index's lock opens the new one. */
+int ng_sink_swap_index(const char *new, const char *path);
 /* Remove the folders aside (PATH.new-PID) of index makings whose process is
  * gone. */
 void ng_sink_remove_leftovers(const char *path);

@@ -465,6 +465,16 @@ unsigned long ng_store_doc_count(ng_store_t *store)
     }
 }
 
+int ng_store_has_article(ng_store_t *store, const char *article_id)
+{
+    try {
+        return store->db->term_exists(identity_term(NG_PREFIX_ARTICLE, article_id)) ? 1 : 0;
+    } catch (...) {
+        store_fail(store);
+        return -1;
+    }
+}
+
 unsigned long ng_store_term_freq(ng_store_t *store, const char *term)
 {
     try {
@@ -1052,6 +1062,52 @@ extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, co
         }
         passages.compact(dest);
         articles.compact(articles_path(dest));
+        return NG_STATUS_SUCCESS;
+    } catch (...) {
+        return message_fail(errmsg);
+    }
+}
+
+/* In DEST, made by compacting BASE's databases and then PART's, keep only
+ * PART's version of each article PART holds: its passages (and its article
+ * document) are the last postings of the article's term, BASE's come before. */
+static void drop_older(Xapian::WritableDatabase &dest, const Xapian::Database &part)
+{
+    for (Xapian::TermIterator t = part.allterms_begin(NG_PREFIX_ARTICLE); t != part.allterms_end(NG_PREFIX_ARTICLE);
+         ++t) {
+        const Xapian::doccount keep = t.get_termfreq(), have = dest.get_termfreq(*t);
+        if (have <= keep)
+            continue;
+        std::vector<Xapian::docid> older;
+        for (Xapian::PostingIterator p = dest.postlist_begin(*t); older.size() < have - keep; ++p)
+            older.push_back(*p);
+        for (Xapian::docid did : older)
+            dest.delete_document(did);
+    }
+}
+
+extern "C" ng_status_t ng_store_compact_onto(const char *base, const char *const *sources, size_t n, const char *dest,
+                                             char **errmsg)
+{
+    if (errmsg)
+        *errmsg = NULL;
+    try {
+        /* compact BASE first and the sources after it, so that the newer
+         * version of an article is the one with the higher document ids */
+        Xapian::Database passages(base), articles(articles_path(base));
+        for (size_t i = 0; i < n; i++) {
+            passages.add_database(Xapian::Database(sources[i]));
+            articles.add_database(Xapian::Database(articles_path(sources[i])));
+        }
+        passages.compact(dest);
+        articles.compact(articles_path(dest));
+        Xapian::WritableDatabase wpassages(dest, Xapian::DB_OPEN), warticles(articles_path(dest), Xapian::DB_OPEN);
+        for (size_t i = 0; i < n; i++) {
+            drop_older(wpassages, Xapian::Database(sources[i]));
+            drop_older(warticles, Xapian::Database(articles_path(sources[i])));
+        }
+        warticles.commit();
+        wpassages.commit();
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return message_fail(errmsg);

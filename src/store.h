@@ -86,6 +86,15 @@ ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, 
  * into a new, compacted index at DEST, as xapian-compact does. The metadata
  * kept is the first source's; set what else DEST needs after. */
 ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg);
+/* Merge BASE and then the N indexes at SOURCES into a new, compacted index
+ * at DEST, where an article of the sources replaces BASE's article of the
+ * same id (each article must be in one source at most). The metadata kept
+ * is BASE's. */
+ng_status_t ng_store_compact_onto(const char *base, const char *const *sources, size_t n, const char *dest,
+                                  char **errmsg);
+/* Does the index hold article ARTICLE_ID? 1: yes, 0: no, -1: failed (the
+ * store's message says why). */
+int ng_store_has_article(ng_store_t *store, const char *article_id);
 
 /* Call FN(CTX, KEY, VALUE) for each metadata key starting with PREFIX, in key
  * order (the strings last only during the call); FN returns nonzero to stop.

@@ -1,0 +1,132 @@
+#!/bin/sh
+# Adding to an index with several workers: parts made in parallel, merged
+# onto a copy of the index, the copy put in the index's place. The result
+# must be what one writer makes: the same passages, articles replaced and
+# not doubled, the ledger of every dump; and the index is never half-added.
+. "${top_srcdir:-.}/tests/lib.sh"
+
+DAY="$CORPUS/chronam-1916"
+count() { xapian-delve "$1" 2>/dev/null | sed -n 's/^number of documents = //p'; }
+inode() { stat -c %i "$1"; }
+search() { "$NEWSGREP" --db "$1" --color=never -n 30 "$2" 2>&1; }
+
+# The same three days, one writer against workers.
+"$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/one.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
+"$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/one.db" "$DAY/1916-01-02.jsonl.gz" "$DAY/1916-01-03.jsonl.gz" ||
+    exit 99
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/two.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
+before=$(inode "$TMP/two.db")
+"$NEWSGREP_INDEX" --jobs 2 --db "$TMP/two.db" "$DAY/1916-01-02.jsonl.gz" "$DAY/1916-01-03.jsonl.gz" 2>"$TMP/err"
+is $? 0 "two workers add two dumps: exit 0"
+like "$(cat "$TMP/err")" "2 files \(0 already indexed\), [0-9]+ articles \([0-9]+ added, 0 replaced" \
+    "the summary counts the dumps and their articles"
+after=$(inode "$TMP/two.db")
+[ "$after" != "$before" ]
+ok $? "the index was added to as a copy put in its place"
+is "$(count "$TMP/two.db")" "$(count "$TMP/one.db")" "as many passages as one writer makes"
+is "$(count "$TMP/two.db/articles")" "$(count "$TMP/one.db/articles")" "as many articles"
+for q in "war germany" "president wilson" '"new year"' "zeppelin OR submarine"; do
+    is "$(search "$TMP/two.db" "$q")" "$(search "$TMP/one.db" "$q")" "the same answers to $q"
+done
+"$NEWSGREP_INDEX" --list-dumps --db "$TMP/two.db" | cut -c21- >"$TMP/two.list"
+"$NEWSGREP_INDEX" --list-dumps --db "$TMP/one.db" | cut -c21- >"$TMP/one.list"
+is "$(cat "$TMP/two.list")" "$(cat "$TMP/one.list")" "the ledger holds every dump, with the same counts"
+ls -d "$TMP"/two.db.new-* >/dev/null 2>&1
+is $? 2 "nothing is left aside"
+
+# Dumps already indexed are passed over, and the index is not copied.
+before=$(inode "$TMP/two.db")
+"$NEWSGREP_INDEX" --jobs 2 --db "$TMP/two.db" "$DAY/1916-01-02.jsonl.gz" 2>"$TMP/err"
+is $? 0 "adding a dump again: exit 0"
+like "$(cat "$TMP/err")" "1 file \(1 already indexed\), ([0-9]+) articles \(0 added, 0 replaced, \1 skipped\)" "it is passed over"
+is "$(inode "$TMP/two.db")" "$before" "and the index is left as it is"
+
+# A dump that replaces articles: the old versions go, in whichever part.
+zcat "$DAY/1916-01-02.jsonl.gz" | sed 's/"body": *"/"body": "Corrected edition, quuxification. /' >"$TMP/fix.jsonl"
+"$NEWSGREP_INDEX" --jobs 2 --db "$TMP/two.db" "$TMP/fix.jsonl" 2>"$TMP/err"
+is $? 0 "a dump of corrected articles: exit 0"
+n=$(zcat "$DAY/1916-01-02.jsonl.gz" | wc -l)
+like "$(cat "$TMP/err")" "1 file \(0 already indexed\), $n articles \(0 added, $n replaced" \
+    "every article counts as replaced"
+"$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/one.db" "$TMP/fix.jsonl" || exit 99
+is "$(count "$TMP/two.db")" "$(count "$TMP/one.db")" "no passage doubled: as many as one writer leaves"
+is "$(count "$TMP/two.db/articles")" "$(count "$TMP/one.db/articles")" "no article doubled"
+like "$("$NEWSGREP" --db "$TMP/two.db" -c quuxification)" "^[0-9]+ passages in $n articles" \
+    "the new versions are found"
+is "$(search "$TMP/two.db" "president wilson")" "$(search "$TMP/one.db" "president wilson")" \
+    "and rank as one writer's"
+like "$("$NEWSGREP_INDEX" --list-dumps --db "$TMP/two.db")" " $n +$n +[0-9]+ +0  .*/fix\.jsonl$" \
+    "the ledger records the dump's articles as replaced"
+
+# --batch asks for commits as one writer goes: no copy.
+before=$(inode "$TMP/two.db")
+"$NEWSGREP_INDEX" --quiet --jobs 2 --batch 10 --db "$TMP/two.db" "$CORPUS/wikinews-en"
+is "$(inode "$TMP/two.db")" "$before" "--batch adds with one writer, in place"
+
+# Without --jobs, workers add the dumps that are not small beside the index;
+# a small one is added in place.
+if [ "$(nproc)" -ge 2 ]; then
+    "$NEWSGREP_INDEX" --quiet --db "$TMP/auto.db" "$DATA/dumpdir/day1.jsonl" || exit 99
+    before=$(inode "$TMP/auto.db")
+    "$NEWSGREP_INDEX" --quiet --db "$TMP/auto.db" "$DAY/1916-01-03.jsonl.gz"
+    after=$(inode "$TMP/auto.db")
+    [ "$after" != "$before" ]
+    ok $? "a dump larger than a small index is added by workers"
+    "$NEWSGREP_INDEX" --quiet --db "$TMP/auto.db" "$DATA/dumpdir/sub/column.txt"
+    is "$(inode "$TMP/auto.db")" "$after" "a small dump beside a larger index is added in place"
+fi
+
+# Killed while adding: the index is as it was, and the next run tidies up.
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/kill.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
+was=$(count "$TMP/kill.db")
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/kill.db" "$DAY/1916-01-03.jsonl.gz" &
+pid=$!
+i=0
+while [ $i -lt 200 ] && ! ls -d "$TMP"/kill.db.new-*/part-1 >/dev/null 2>&1; do
+    sleep 0.05
+    i=$((i + 1))
+done
+kill -9 $pid
+wait $pid 2>/dev/null
+is "$(count "$TMP/kill.db")" "$was" "a killed addition leaves the index as it was"
+"$NEWSGREP" --db "$TMP/kill.db" -c wilson >/dev/null
+ok $? "and searchable"
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/kill.db" "$DAY/1916-01-03.jsonl.gz"
+is $? 0 "the same command, run again, adds the dump"
+ls -d "$TMP"/kill.db.new-* >/dev/null 2>&1
+is $? 2 "and removes what the killed run left aside"
+is "$(count "$TMP/kill.db")" "$(
+    "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/kill1.db" "$DAY/1916-01-01.jsonl.gz" "$DAY/1916-01-03.jsonl.gz"
+    count "$TMP/kill1.db"
+)" "with the passages of both dumps"
+
+# A writer waiting for the lock while workers add: once they are done, it
+# writes to the index put in place, and holds it: a third writer is refused.
+# The waiting writer reads a named pipe: once the test has the pipe open,
+# the writer holds the index it writes to.
+mkfifo "$TMP/pipe" 2>/dev/null || skip_rest=1
+if [ -z "${skip_rest:-}" ]; then
+    "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/wait.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
+    "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/wait.db" "$DAY/1916-01-03.jsonl.gz" &
+    adder=$!
+    i=0
+    while [ $i -lt 200 ] && ! ls -d "$TMP"/wait.db.new-* >/dev/null 2>&1; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    "$NEWSGREP_INDEX" --quiet --wait --db "$TMP/wait.db" "$TMP/pipe" &
+    waiter=$!
+    wait $adder
+    is $? 0 "the addition by workers ends"
+    exec 3>"$TMP/pipe"
+    "$NEWSGREP_INDEX" --db "$TMP/wait.db" "$DATA/dumpdir/sub/column.txt" 2>"$TMP/err" 3>&-
+    is $? 2 "the writer that waited holds the lock of the index in place: a third writer is refused"
+    printf '{"id": "waited-1", "title": "Harbour report", "body": "Pilots waited for the tide."}\n' >&3
+    exec 3>&-
+    wait $waiter
+    is $? 0 "the writer that waited ends"
+    like "$("$NEWSGREP_INDEX" --list-dumps --db "$TMP/wait.db")" "pipe$" "its articles are in the index"
+    like "$("$NEWSGREP_INDEX" --list-dumps --db "$TMP/wait.db")" "1916-01-03\.jsonl\.gz$" "and so are the workers'"
+fi
+
+done_testing
