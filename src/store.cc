@@ -65,8 +65,22 @@ static void open_writable(ng_store_t *store, int xflags)
      * reads the threshold when a database is opened. An article document
      * holds as many postings as its passages together, so the articles are
      * written out every 200 (unless the user set a threshold). */
-    const bool user_threshold = getenv("XAPIAN_FLUSH_THRESHOLD") != NULL;
-    setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 0);
+    struct threshold {
+        /* ours only while a database is opened, so that it is never taken
+         * for the user's (by this process or by the workers it starts) */
+        const bool user = getenv("XAPIAN_FLUSH_THRESHOLD") != NULL;
+        void set(const char *n) const
+        {
+            if (!user)
+                setenv("XAPIAN_FLUSH_THRESHOLD", n, 1);
+        }
+        ~threshold()
+        {
+            if (!user)
+                unsetenv("XAPIAN_FLUSH_THRESHOLD");
+        }
+    } threshold;
+    threshold.set("2000");
     store->wdb = new Xapian::WritableDatabase(store->path, xflags);
     store->db = store->wdb;
     /* an index made before article documents gets its articles database now */
@@ -74,11 +88,8 @@ static void open_writable(ng_store_t *store, int xflags)
     int aflags = xflags;
     if ((xflags & action) == Xapian::DB_OPEN)
         aflags = (xflags & ~action) | Xapian::DB_CREATE_OR_OPEN;
-    if (!user_threshold)
-        setenv("XAPIAN_FLUSH_THRESHOLD", "200", 1);
+    threshold.set("200");
     store->awdb = new Xapian::WritableDatabase(articles_path(store->path), aflags);
-    if (!user_threshold)
-        setenv("XAPIAN_FLUSH_THRESHOLD", "2000", 1);
     store->adb = store->awdb;
     if (store->bulk)
         return;

@@ -189,6 +189,8 @@ static void test_statistics(const char *path)
     is_num(ng_store_term_freq(r, "absent"), 0, "an absent term is in no passage");
     is_num(ng_store_term_freq(r, NG_PREFIX_ARTICLE "a"), 2, "the article term marks both passages of a");
     is_num(ng_store_term_freq(r, NG_PREFIX_PASSAGE "a#2"), 1, "the passage term marks one passage");
+    is_num(ng_store_has_article(r, "a"), 1, "the index has article a");
+    is_num(ng_store_has_article(r, "zz"), 0, "and not article zz");
     ok(fabs(ng_store_avg_length(r) - 21.0 / 5) < 1e-9, "the average length counts postings only (%g)",
        ng_store_avg_length(r));
     char *value = NULL;
@@ -522,6 +524,23 @@ static void test_lock(const char *path)
     ng_store_close(again);
 }
 
+/* The flush threshold a writer sets is for its own databases only: left in
+ * the environment, workers started later would take it for the user's. */
+static void test_flush_threshold(const char *path)
+{
+    ng_store_t *w = NULL;
+    unsetenv("XAPIAN_FLUSH_THRESHOLD");
+    is_num(ng_store_open(path, NG_STORE_WRITE, &w, NULL), NG_STATUS_SUCCESS, "a writer opens");
+    ok(getenv("XAPIAN_FLUSH_THRESHOLD") == NULL, "and leaves no flush threshold in the environment");
+    ng_store_close(w);
+    setenv("XAPIAN_FLUSH_THRESHOLD", "123", 1);
+    is_num(ng_store_open(path, NG_STORE_WRITE, &w, NULL), NG_STATUS_SUCCESS, "a writer opens with the user's");
+    const char *value = getenv("XAPIAN_FLUSH_THRESHOLD");
+    is_str(value ? value : "(unset)", "123", "and leaves it as it was");
+    ng_store_close(w);
+    unsetenv("XAPIAN_FLUSH_THRESHOLD");
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -540,6 +559,7 @@ int main(void)
     test_doc_reuse(path);
     test_long_ids(path);
     test_lock(path);
+    test_flush_threshold(path);
 
     nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     return tap_done();
