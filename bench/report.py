@@ -75,10 +75,14 @@ def main():
             index["scriptindex"][0] / ng_wall, index["fts5"][0] / ng_wall, index["newsgrep-1"][0] / ng_wall))
     if "nightly" in index:
         night_mb = int(open(os.path.join(work, "night-bytes")).read()) / 1e6
-        w("A nightly dump of %.0f MB of JSON Lines (other articles): added to this index in %.1f s "
-          "(one writer, commits every 1000 articles, peak RSS %s MiB); made into a new index in %.1f s "
-          "(peak RSS %s MiB).\n" % (night_mb, index["nightly"][0], rss_cell(*index["nightly"][2:]),
-                                     index["night-new"][0], rss_cell(*index["night-new"][2:])))
+        night = ("A nightly dump of %.0f MB of JSON Lines (other articles): added to this index in %.1f s "
+                 "(by the workers, merged onto a copy of the index; peak RSS %s MiB)" % (
+                     night_mb, index["nightly"][0], rss_cell(*index["nightly"][2:])))
+        if "nightly-1" in index:
+            night += " or in %.1f s by one writer (`--jobs 1`, commits every 1000 articles; peak RSS %s MiB)" % (
+                index["nightly-1"][0], rss_cell(*index["nightly-1"][2:]))
+        w(night + "; made into a new index in %.1f s (peak RSS %s MiB).\n" % (
+            index["night-new"][0], rss_cell(*index["night-new"][2:])))
     w("Index size, newsgrep / FTS5: %.2f; newsgrep / compacted scriptindex: %.2f.\n" % (
         sizes["newsgrep"] / sizes["fts5"], sizes["newsgrep"] / sizes.get("scriptindex-compact", sizes["scriptindex"])))
 
