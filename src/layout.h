@@ -27,6 +27,10 @@ enum {
 /* Metadata keys. */
 #define NG_META_LANGUAGE "newsgrep.language" /* the analyzer language of the index */
 #define NG_META_DUMP "newsgrep.dump:"        /* + dump path: the indexer's record of a dump (index/ledger.h) */
+/* "1" when some article of the index has no article document (an index made
+ * before them, or passages given without one): ranking must not start from
+ * the article documents then (store-owned) */
+#define NG_META_ARTICLES_MISSING "newsgrep.articles-missing"
 
 /* Filter terms are cut to this many bytes (Xapian's term limit is 245). */
 #define NG_MAX_FILTER_TERM 200

@@ -38,6 +38,32 @@ pas=$(ng --all-passages --scores -n 1000 --any Iraq coalition troops | awk -v id
 comb=$(ng --scores -n 1000 --any Iraq coalition troops | awk -v id="$first" '/^[^ ]/ && /#/ {split($1, a, "#"); if (a[1] == id) {print $2; exit}}')
 awk -v a="$art" -v p="$pas" -v c="$comb" 'BEGIN { d = a + 0.3 * p - c; exit !(d < 0.0002 && d > -0.0002) }'
 ok $? "combined = article + 0.3 x best passage ($art + 0.3 x $pas = $comb)"
+# An any-word query starts from the article documents: the candidates are
+# the articles of best article score, and with --rank=article the first ten
+# are exactly the first ten of all matching articles.
+for q in "president wilson senate" "war germany" "coalition troops" "front page"; do
+    # shellcheck disable=SC2086
+    ng -l -n 10 --any --rank=article $q >"$TMP/ten"
+    # shellcheck disable=SC2086
+    ng -l -n 1000 --any --rank=article $q | head -10 >"$TMP/all"
+    is "$(cat "$TMP/ten")" "$(cat "$TMP/all")" "--any --rank=article $q: the best ten of all articles"
+done
+# Articles whose title alone has the words rank high by article score but
+# have no passage to show: the candidates go on past them.
+i=0
+while [ $i -lt 60 ]; do
+    printf '{"id": "t%d", "title": "Quayside quayside report %d", "body": "Harbour pilots waited for the tide."}\n' $i $i
+    i=$((i + 1))
+done >"$TMP/titles.jsonl"
+i=0
+while [ $i -lt 12 ]; do
+    printf '{"id": "b%d", "title": "Harbour report %d", "body": "A quayside crane fell over in the storm."}\n' $i $i
+    i=$((i + 1))
+done >>"$TMP/titles.jsonl"
+"$NEWSGREP_INDEX" --quiet --db "$TMP/titles.db" "$TMP/titles.jsonl" || exit 99
+"$NEWSGREP" --db "$TMP/titles.db" -l -n 10 --any quayside >"$TMP/ten"
+is "$(grep -c '^b' "$TMP/ten")" 10 "--any: ten articles with a passage to show, past those with the words in their title only"
+
 ng --rank=best coalition >/dev/null 2>"$TMP/err"
 is $? 2 "--rank=best is refused"
 ng --passage-weight=-1 coalition >/dev/null 2>"$TMP/err"
