@@ -874,10 +874,10 @@ static bool any_word(const ng_qnode_t *query)
  * theirs alone. Faster than finding the best passages of all articles
  * first, as combined_ranking does; the same scores. An article whose title
  * alone has the words has no passage to show: the pool grows until enough
- * candidates have one, or there are no more. */
-static std::vector<candidate> article_first_ranking(ng_store_t *store, const Xapian::Query &xq,
-                                                    const ng_qnode_t *query, const ng_search_opts_t *opts,
-                                                    unsigned long *estimate)
+ * candidates have one, or there are no more. False when that would take
+ * more than MAX_FILTERED_ARTICLES candidates. */
+static bool article_first_ranking(ng_store_t *store, const Xapian::Query &xq, const ng_qnode_t *query,
+                                  const ng_search_opts_t *opts, unsigned long *estimate, std::vector<candidate> &c)
 {
     std::vector<std::string> terms;
     ng_qnode_each_match_term(query, collect_match_term, &terms);
@@ -886,8 +886,9 @@ static std::vector<candidate> article_first_ranking(ng_store_t *store, const Xap
     articles.set_query(Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end()));
     articles.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
     const size_t want = opts->offset + opts->limit;
-    std::vector<candidate> c;
     for (size_t pool = want + std::max<size_t>(20, 2 * want);; pool *= 2) {
+        if (pool > MAX_FILTERED_ARTICLES)
+            return false; /* too many to look for their passages by id */
         Xapian::MSet top = articles.get_mset(0, static_cast<Xapian::doccount>(pool));
         *estimate = top.get_matches_estimated();
         std::map<std::string, double> score;
@@ -916,7 +917,7 @@ static std::vector<candidate> article_first_ranking(ng_store_t *store, const Xap
     if (c.size() > want)
         c.resize(want);
     c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, c.size())));
-    return c;
+    return true;
 }
 
 extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
@@ -939,11 +940,12 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
                 enquire.set_sort_by_value_then_relevance(NG_SLOT_DATE, opts->sort == NG_SORT_DATE_DESC);
             std::vector<candidate> hits;
             const bool combined = collapsed && !by_date && opts->rank != NG_RANK_PASSAGE && store->adb;
-            if (combined && any_word(query) && store->db->get_metadata(NG_META_ARTICLES_MISSING).empty()) {
-                hits = article_first_ranking(store, xq, query, opts, &results->estimate);
-            } else if (combined) {
+            const bool ranked = combined && any_word(query) &&
+                                store->db->get_metadata(NG_META_ARTICLES_MISSING).empty() &&
+                                article_first_ranking(store, xq, query, opts, &results->estimate, hits);
+            if (!ranked && combined) {
                 hits = combined_ranking(store, enquire, query, opts, &results->estimate);
-            } else {
+            } else if (!ranked) {
                 Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(opts->offset),
                                                      static_cast<Xapian::doccount>(opts->limit));
                 results->estimate = mset.get_matches_estimated();
