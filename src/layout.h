@@ -16,7 +16,7 @@ extern "C" {
 #define NG_PREFIX_SOURCE "XSRC" /* source name, see ng_layout_filter_term */
 #define NG_PREFIX_LANG "XLANG"  /* language code, see ng_layout_filter_term */
 #define NG_PREFIX_ARTICLE "XA"  /* article id: every passage of the article (store-owned) */
-#define NG_PREFIX_PASSAGE "Q"   /* "<article id>#<n>": the passage itself (store-owned) */
+#define NG_PREFIX_PASSAGE "Q"   /* "<article id>#<n>": the passage itself, in older indexes only (store-owned) */
 
 enum {
     NG_SLOT_DATE = 0,    /* YYYYMMDD (or YYYYMM, YYYY), sortable; absent when unknown */

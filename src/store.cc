@@ -400,7 +400,6 @@ ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, 
             Xapian::Document &doc = passages[i]->doc;
             const unsigned number = static_cast<unsigned>(i + 1);
             doc.add_boolean_term(article_term);
-            doc.add_boolean_term(identity_term(NG_PREFIX_PASSAGE, id + "#" + std::to_string(number)));
             doc.add_value(NG_SLOT_ARTICLE, id);
             doc.add_value(NG_SLOT_PASSAGE, Xapian::sortable_serialise(number));
             store->wdb->add_document(doc);
@@ -590,6 +589,23 @@ static std::vector<std::string> wildcard_terms(const Xapian::Database &db, const
     return terms;
 }
 
+/* N of "...#N": digits only, from 1. */
+static bool passage_number(const std::string &digits, unsigned *number)
+{
+    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    *number = static_cast<unsigned>(std::stoul(digits));
+    return *number > 0;
+}
+
+/* Passage NUMBER of article ID. */
+static Xapian::Query passage_query(const std::string &id, unsigned number)
+{
+    const std::string n = Xapian::sortable_serialise(number);
+    return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(identity_term(NG_PREFIX_ARTICLE, id)),
+                         Xapian::Query(Xapian::Query::OP_VALUE_RANGE, NG_SLOT_PASSAGE, n, n));
+}
+
 struct query_builder {
     const Xapian::Database &db;
 
@@ -638,6 +654,19 @@ struct query_builder {
         for (const Xapian::Query &phrase : phrases)
             q = Xapian::Query(Xapian::Query::OP_AND, q, phrase);
         return q;
+    }
+
+    /* id:ID, an article's id, or ID#N, its passage N: by the article's term
+     * and the passage's number. (Older indexes also hold a term of each
+     * passage, NG_PREFIX_PASSAGE; it is no longer written nor read.) */
+    static Xapian::Query identity(const std::string &id)
+    {
+        Xapian::Query article(identity_term(NG_PREFIX_ARTICLE, id));
+        const size_t hash = id.rfind('#');
+        unsigned number;
+        if (hash == std::string::npos || !passage_number(id.substr(hash + 1), &number))
+            return article;
+        return Xapian::Query(Xapian::Query::OP_OR, article, passage_query(id.substr(0, hash), number));
     }
 
     /* A term that only selects: it matches without adding to the score. */
@@ -700,11 +729,7 @@ struct query_builder {
             return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
         }
         case NG_Q_BOOLEAN: return weightless(Xapian::Query(n->term));
-        case NG_Q_ID: {
-            const std::string id(n->term);
-            return weightless(Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(identity_term(NG_PREFIX_ARTICLE, id)),
-                                            Xapian::Query(identity_term(NG_PREFIX_PASSAGE, id))));
-        }
+        case NG_Q_ID: return weightless(identity(n->term));
         case NG_Q_VALUE_RANGE: {
             const std::string lo(n->term ? n->term : ""), hi(n->term2 ? n->term2 : "");
             if (lo.empty() && hi.empty())
@@ -1087,15 +1112,16 @@ extern "C" ng_status_t ng_store_get_passage(ng_store_t *store, const char *artic
 {
     ng_buf_clear(data);
     try {
-        const std::string term =
-            identity_term(NG_PREFIX_PASSAGE, std::string(article_id) + "#" + std::to_string(number));
         bool found = false;
         std::string record;
         with_reopen(store, [&] {
-            Xapian::PostingIterator p = store->db->postlist_begin(term);
-            found = p != store->db->postlist_end(term);
+            Xapian::Enquire enquire(*store->db);
+            enquire.set_query(passage_query(article_id, number));
+            enquire.set_weighting_scheme(Xapian::BoolWeight());
+            Xapian::MSet mset = enquire.get_mset(0, 1);
+            found = !mset.empty();
             if (found)
-                record = store->db->get_document(*p).get_data();
+                record = mset.begin().get_document().get_data();
         });
         if (!found)
             return NG_STATUS_END;
