@@ -392,12 +392,9 @@ static int run(const options_t *opt, char **paths, int npaths)
         goto out;
     }
     unsigned jobs = add_jobs(opt, ingest, paths, npaths);
-    if (jobs > 1) {
-        ng_ingest_destroy(ingest);
-        ingest = NULL;
-        rc = run_bulk(opt, paths, npaths, jobs, ng_analyzer_language(analyzer), &sink);
-        goto out;
-    }
+    if (jobs > 1 && (rc = run_bulk(opt, paths, npaths, jobs, ng_analyzer_language(analyzer), &sink)) != -2)
+        goto out; /* -2: the file system cannot swap folders; one writer adds */
+    rc = EXIT_TROUBLE;
     ui.bar = !opt->quiet && isatty(STDERR_FILENO);
     if ((st = ingest_all(ingest, &ui, paths, npaths)) != NG_STATUS_SUCCESS) {
         die("indexing stopped, index %s left at its last commit: %s", opt->db,
@@ -602,7 +599,8 @@ out:
 
 /* Make a new index, or with HELD (the writer of the index, holding its lock)
  * add to a copy of the index and put the copy in its place, closing *HELD.
- * Returns an exit status, or -1 when an index appeared at the path meanwhile. */
+ * Returns an exit status, -1 when an index appeared at the path meanwhile,
+ * or -2 when the index's file system cannot swap two folders (nothing done). */
 static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language,
                     ng_sink_t **held)
 {
@@ -634,6 +632,10 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
     if (mkdir(aside.data, 0777) != 0) {
         die("cannot make %s: %s", aside.data, strerror(errno));
         goto out;
+    }
+    if (base && !ng_sink_can_swap(aside.data)) {
+        rc = -2;
+        goto remove;
     }
     fflush(NULL);
     for (unsigned k = 0; k < jobs; k++) {

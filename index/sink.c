@@ -275,6 +275,25 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
     return NG_STATUS_SUCCESS;
 }
 
+/* Can two folders in the folder DIR swap places in one step? Not on every
+ * file system (RENAME_EXCHANGE). */
+int ng_sink_can_swap(const char *dir)
+{
+    ng_buf_t a = NG_BUF_INIT, b = NG_BUF_INIT;
+    int can = 0;
+    if (ng_buf_append_str(&a, dir) == 0 && ng_buf_append_str(&a, "/swap-a") == 0 && ng_buf_append_str(&b, dir) == 0 &&
+        ng_buf_append_str(&b, "/swap-b") == 0 && mkdir(a.data, 0777) == 0) {
+        if (mkdir(b.data, 0777) == 0) {
+            can = renameat2(AT_FDCWD, a.data, AT_FDCWD, b.data, RENAME_EXCHANGE) == 0;
+            rmdir(b.data);
+        }
+        rmdir(a.data);
+    }
+    ng_buf_free(&a);
+    ng_buf_free(&b);
+    return can;
+}
+
 /* Put the index at NEW in the place of the one at PATH, in one step, so that
  * a reader opens either; the old index is then at NEW. */
 int ng_sink_swap_index(const char *new, const char *path)

@@ -43,6 +43,9 @@ ng_status_t ng_sink_open_part(const char *path, const char *language, const char
  * reader sees it; the old index is then at NEW. -1 (errno set) on failure.
  * A writer that was waiting for the old index's lock opens the new one. */
 int ng_sink_swap_index(const char *new, const char *path);
+/* Can two folders in the folder DIR swap places so (ng_sink_swap_index)?
+ * Not on every file system. */
+int ng_sink_can_swap(const char *dir);
 /* Remove the folders aside (PATH.new-PID) of index makings whose process is
  * gone. */
 void ng_sink_remove_leftovers(const char *path);
