@@ -76,6 +76,14 @@ if [ "$(nproc)" -ge 2 ]; then
     is "$(inode "$TMP/auto.db")" "$after" "a small dump beside a larger index is added in place"
 fi
 
+# A named pipe cannot be read by several workers: one reads all of it.
+if mkfifo "$TMP/night.pipe" 2>/dev/null; then
+    zcat "$DAY/1916-01-02.jsonl.gz" >"$TMP/night.pipe" &
+    "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/pipe.db" "$TMP/night.pipe"
+    "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/file.db" "$DAY/1916-01-02.jsonl.gz"
+    is "$(count "$TMP/pipe.db")" "$(count "$TMP/file.db")" "a new index from a named pipe has all its passages"
+fi
+
 # Killed while adding: the index is as it was, and the next run tidies up.
 "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/kill.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
 was=$(count "$TMP/kill.db")
