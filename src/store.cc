@@ -26,7 +26,7 @@ struct ng_store {
     std::string path;
     std::string errmsg;
     bool bulk;             /* NG_STORE_BULK: no transactions */
-    bool articles_missing; /* NG_META_ARTICLES_MISSING is set (writers) */
+    bool articles_missing; /* NG_META_ARTICLES_MISSING is set (read at open) */
 };
 
 static std::string articles_path(const std::string &path)
@@ -134,6 +134,7 @@ static void open_readable(ng_store_t *store)
             struct stat st;
             if (stat((articles_path(store->path) + "/iamglass").c_str(), &st) == 0)
                 store->adb = new Xapian::Database(articles_path(store->path));
+            store->articles_missing = !store->db->get_metadata(NG_META_ARTICLES_MISSING).empty();
             return;
         } catch (const Xapian::DatabaseModifiedError &) {
             delete store->db;
@@ -806,6 +807,16 @@ static void collect_match_term(void *ctx, const ng_qnode_t *term)
     static_cast<std::vector<std::string> *>(ctx)->push_back(term->term);
 }
 
+/* What an article document is matched by: the words that make a passage of
+ * QUERY match, any of them (an empty query when there are none). */
+static Xapian::Query article_query(const ng_qnode_t *query)
+{
+    std::vector<std::string> terms;
+    ng_qnode_each_match_term(query, collect_match_term, &terms);
+    std::vector<Xapian::Query> leaves(terms.begin(), terms.end());
+    return leaves.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end());
+}
+
 /* Above this many candidates, the articles are scored without a filter. */
 static const size_t MAX_FILTERED_ARTICLES = 2000;
 
@@ -816,12 +827,9 @@ static std::map<std::string, double> article_scores(ng_store_t *store, const ng_
                                                     const ng_search_opts_t *opts, const std::vector<std::string> &ids)
 {
     std::map<std::string, double> scores;
-    std::vector<std::string> terms;
-    ng_qnode_each_match_term(query, collect_match_term, &terms);
-    if (terms.empty() || ids.empty())
+    Xapian::Query xq = article_query(query);
+    if (xq.empty() || ids.empty())
         return scores;
-    std::vector<Xapian::Query> leaves(terms.begin(), terms.end());
-    Xapian::Query xq(Xapian::Query::OP_OR, leaves.begin(), leaves.end());
     const bool filtered = ids.size() <= MAX_FILTERED_ARTICLES;
     if (filtered) {
         std::vector<Xapian::Query> id_terms;
@@ -848,6 +856,16 @@ struct candidate {
     std::string id;
 };
 
+/* Order the re-ranked candidates C best first (stable: equal scores keep the
+ * order of their passages) and keep the page of hits OFFSET .. WANT. */
+static void page(std::vector<candidate> &c, size_t want, size_t offset)
+{
+    std::stable_sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) { return x.score > y.score; });
+    if (c.size() > want)
+        c.resize(want);
+    c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(offset, c.size())));
+}
+
 /* Rank articles by their article score plus the weighted score of their best
  * passage: the best passages of the leading articles (by passage score) are
  * the candidates, re-ranked by the combined score. */
@@ -871,11 +889,7 @@ static std::vector<candidate> combined_ranking(ng_store_t *store, Xapian::Enquir
         double a = found == art.end() ? 0 : found->second;
         cand.score = opts->rank == NG_RANK_ARTICLE ? a : a + opts->passage_weight * cand.score;
     }
-    /* stable: equal scores keep the order of their passages */
-    std::stable_sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) { return x.score > y.score; });
-    if (c.size() > want)
-        c.resize(want);
-    c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, c.size())));
+    page(c, want, opts->offset);
     return c;
 }
 
@@ -904,11 +918,8 @@ static bool any_word(const ng_qnode_t *query)
 static bool article_first_ranking(ng_store_t *store, const Xapian::Query &xq, const ng_qnode_t *query,
                                   const ng_search_opts_t *opts, unsigned long *estimate, std::vector<candidate> &c)
 {
-    std::vector<std::string> terms;
-    ng_qnode_each_match_term(query, collect_match_term, &terms);
-    std::vector<Xapian::Query> leaves(terms.begin(), terms.end());
     Xapian::Enquire articles(*store->adb);
-    articles.set_query(Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end()));
+    articles.set_query(article_query(query));
     articles.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
     const size_t want = opts->offset + opts->limit;
     for (size_t pool = want + std::max<size_t>(20, 2 * want);; pool *= 2) {
@@ -938,10 +949,7 @@ static bool article_first_ranking(ng_store_t *store, const Xapian::Query &xq, co
         if (c.size() >= want || top.size() < pool)
             break;
     }
-    std::stable_sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) { return x.score > y.score; });
-    if (c.size() > want)
-        c.resize(want);
-    c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, c.size())));
+    page(c, want, opts->offset);
     return true;
 }
 
@@ -965,8 +973,7 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
                 enquire.set_sort_by_value_then_relevance(NG_SLOT_DATE, opts->sort == NG_SORT_DATE_DESC);
             std::vector<candidate> hits;
             const bool combined = collapsed && !by_date && opts->rank != NG_RANK_PASSAGE && store->adb;
-            const bool ranked = combined && any_word(query) &&
-                                store->db->get_metadata(NG_META_ARTICLES_MISSING).empty() &&
+            const bool ranked = combined && any_word(query) && !store->articles_missing &&
                                 article_first_ranking(store, xq, query, opts, &results->estimate, hits);
             if (!ranked && combined) {
                 hits = combined_ranking(store, enquire, query, opts, &results->estimate);
@@ -1176,18 +1183,25 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
     }
 }
 
+/* Compact the indexes at PATHS, in order, into DEST: their passages and
+ * their article documents. */
+static void compact_into(const std::vector<std::string> &paths, const char *dest)
+{
+    Xapian::Database passages, articles;
+    for (const std::string &path : paths) {
+        passages.add_database(Xapian::Database(path));
+        articles.add_database(Xapian::Database(articles_path(path)));
+    }
+    passages.compact(dest);
+    articles.compact(articles_path(dest));
+}
+
 extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
     try {
-        Xapian::Database passages, articles;
-        for (size_t i = 0; i < n; i++) {
-            passages.add_database(Xapian::Database(sources[i]));
-            articles.add_database(Xapian::Database(articles_path(sources[i])));
-        }
-        passages.compact(dest);
-        articles.compact(articles_path(dest));
+        compact_into(std::vector<std::string>(sources, sources + n), dest);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return message_fail(errmsg);
@@ -1220,13 +1234,9 @@ extern "C" ng_status_t ng_store_compact_onto(const char *base, const char *const
     try {
         /* compact BASE first and the sources after it, so that the newer
          * version of an article is the one with the higher document ids */
-        Xapian::Database passages(base), articles(articles_path(base));
-        for (size_t i = 0; i < n; i++) {
-            passages.add_database(Xapian::Database(sources[i]));
-            articles.add_database(Xapian::Database(articles_path(sources[i])));
-        }
-        passages.compact(dest);
-        articles.compact(articles_path(dest));
+        std::vector<std::string> paths{base};
+        paths.insert(paths.end(), sources, sources + n);
+        compact_into(paths, dest);
         Xapian::WritableDatabase wpassages(dest, Xapian::DB_OPEN), warticles(articles_path(dest), Xapian::DB_OPEN);
         for (size_t i = 0; i < n; i++) {
             drop_older(wpassages, Xapian::Database(sources[i]));
