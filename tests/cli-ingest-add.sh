@@ -34,6 +34,27 @@ is "$(cat "$TMP/two.list")" "$(cat "$TMP/one.list")" "the ledger holds every dum
 ls -d "$TMP"/two.db.new-* >/dev/null 2>&1
 is $? 2 "nothing is left aside"
 
+# On a file system that cannot swap two folders in one step, one writer adds
+# in place what the workers would have, and nothing is left aside.
+NOSWAP="$top_builddir/tests/noswap.so"
+if [ -f "$NOSWAP" ]; then
+    "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/noswap.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
+    before=$(inode "$TMP/noswap.db")
+    LD_PRELOAD="$(cd "$(dirname "$NOSWAP")" && pwd)/noswap.so" \
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        "$NEWSGREP_INDEX" --jobs 2 --db "$TMP/noswap.db" "$DAY/1916-01-02.jsonl.gz" "$DAY/1916-01-03.jsonl.gz" \
+        2>"$TMP/err"
+    is $? 0 "without RENAME_EXCHANGE, --jobs 2 adds the dumps: exit 0"
+    like "$(cat "$TMP/err")" "2 files \(0 already indexed\), [0-9]+ articles \([0-9]+ added, 0 replaced" \
+        "and counts them"
+    is "$(inode "$TMP/noswap.db")" "$before" "one writer added them in place"
+    is "$(count "$TMP/noswap.db")" "$(count "$TMP/one.db")" "the same passages as one writer makes"
+    is "$(search "$TMP/noswap.db" "president wilson")" "$(search "$TMP/one.db" "president wilson")" \
+        "and the same answers"
+    ls -d "$TMP"/noswap.db.new-* >/dev/null 2>&1
+    is $? 2 "nothing is left aside"
+fi
+
 # Dumps already indexed are passed over, and the index is not copied.
 before=$(inode "$TMP/two.db")
 "$NEWSGREP_INDEX" --jobs 2 --db "$TMP/two.db" "$DAY/1916-01-02.jsonl.gz" 2>"$TMP/err"
