@@ -3,7 +3,6 @@
  * rejected, 2 a fatal error or an unreadable path. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -300,30 +299,6 @@ static int finish(const options_t *opt, const ng_ingest_stats_t *s, double start
 static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned jobs, const char *language,
                     ng_sink_t **held);
 
-/* The bytes of the files under PATH. */
-static unsigned long long folder_bytes(const char *path)
-{
-    unsigned long long total = 0;
-    DIR *dir = opendir(path);
-    if (!dir)
-        return 0;
-    ng_buf_t file = NG_BUF_INIT;
-    struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
-        struct stat sb;
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        ng_buf_clear(&file);
-        if (ng_buf_append_str(&file, path) != 0 || ng_buf_append_byte(&file, '/') != 0 ||
-            ng_buf_append_str(&file, de->d_name) != 0 || lstat(file.data, &sb) != 0)
-            continue;
-        total += S_ISDIR(sb.st_mode) ? folder_bytes(file.data) : (unsigned long long)sb.st_size;
-    }
-    closedir(dir);
-    ng_buf_free(&file);
-    return total;
-}
-
 /* Can every worker read all of PATHS? Not standard input, nor a pipe. */
 static int readable_by_all(char **paths, int npaths)
 {
@@ -345,7 +320,7 @@ static unsigned add_jobs(const options_t *opt, ng_ingest_t *ingest, char **paths
     for (int i = 0; i < npaths; i++)
         ng_ingest_plan(ingest, paths[i]);
     unsigned long long dumps = ng_ingest_stats(ingest)->bytes_total;
-    if (opt->jobs_set || (dumps && dumps * NG_ADD_IN_PARALLEL >= folder_bytes(opt->db)))
+    if (opt->jobs_set || (dumps && dumps * NG_ADD_IN_PARALLEL >= ng_sink_folder_bytes(opt->db)))
         return (unsigned)opt->jobs;
     return 1;
 }

@@ -105,28 +105,56 @@ static int foreign_folder(const char *path)
     return !found;
 }
 
-/* Remove the folder PATH of an index being made, and all it holds. */
-void ng_sink_remove_folder(const char *path)
+/* Call FN(CTX, its path, its name) for each entry of the folder DIR but "."
+ * and "..". */
+static void each_entry(const char *dir, void (*fn)(void *ctx, const char *file, const char *name), void *ctx)
 {
-    DIR *dir = opendir(path);
-    if (!dir)
+    DIR *d = opendir(dir);
+    if (!d)
         return;
     ng_buf_t file = NG_BUF_INIT;
     struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
+    while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
         ng_buf_clear(&file);
-        if (ng_buf_append_str(&file, path) != 0 || ng_buf_append_byte(&file, '/') != 0 ||
-            ng_buf_append_str(&file, de->d_name) != 0)
-            continue;
-        /* an index holds one folder, its articles database */
-        if (unlink(file.data) != 0 && errno == EISDIR)
-            ng_sink_remove_folder(file.data);
+        if (ng_buf_append_str(&file, dir) == 0 && ng_buf_append_byte(&file, '/') == 0 &&
+            ng_buf_append_str(&file, de->d_name) == 0)
+            fn(ctx, file.data, de->d_name);
     }
-    closedir(dir);
+    closedir(d);
     ng_buf_free(&file);
+}
+
+static void remove_entry(void *ctx, const char *file, const char *name)
+{
+    (void)ctx;
+    (void)name;
+    /* an index holds one folder, its articles database */
+    if (unlink(file) != 0 && errno == EISDIR)
+        ng_sink_remove_folder(file);
+}
+
+/* Remove the folder PATH of an index being made, and all it holds. */
+void ng_sink_remove_folder(const char *path)
+{
+    each_entry(path, remove_entry, NULL);
     rmdir(path);
+}
+
+static void add_bytes(void *ctx, const char *file, const char *name)
+{
+    (void)name;
+    struct stat sb;
+    if (lstat(file, &sb) == 0)
+        *(unsigned long long *)ctx += S_ISDIR(sb.st_mode) ? ng_sink_folder_bytes(file) : (unsigned long long)sb.st_size;
+}
+
+unsigned long long ng_sink_folder_bytes(const char *path)
+{
+    unsigned long long total = 0;
+    each_entry(path, add_bytes, &total);
+    return total;
 }
 
 /* The folder of PATH (".", "/", ...) into DIR, and the name in it into BASE. */
@@ -140,35 +168,31 @@ static int split_path(const char *path, ng_buf_t *dir, ng_buf_t *base)
     return ng_buf_append(dir, path, slash == path ? 1 : (size_t)(slash - path)) || ng_buf_append_str(base, slash + 1);
 }
 
+/* Remove the folder FILE named NAME if it is PREFIX (PATH.new-) PID and its
+ * process is gone. */
+static void remove_leftover(void *prefix, const char *file, const char *name)
+{
+    const size_t n = strlen(prefix);
+    if (strncmp(name, prefix, n) != 0)
+        return;
+    char *end;
+    long pid = strtol(name + n, &end, 10);
+    if (*end || pid <= 0 || end == name + n)
+        return;
+    if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+        return; /* its maker is still at work */
+    ng_sink_remove_folder(file);
+}
+
 /* Remove PATH.new-PID folders whose process is gone: indexes being made when
  * their maker was killed. */
 void ng_sink_remove_leftovers(const char *path)
 {
-    ng_buf_t dir = NG_BUF_INIT, base = NG_BUF_INIT, file = NG_BUF_INIT;
-    DIR *d = NULL;
-    if (split_path(path, &dir, &base) != 0 || ng_buf_append_str(&base, ".new-") != 0 || !(d = opendir(dir.data)))
-        goto out;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (strncmp(de->d_name, base.data, base.len) != 0)
-            continue;
-        char *end;
-        long pid = strtol(de->d_name + base.len, &end, 10);
-        if (*end || pid <= 0 || end == de->d_name + base.len)
-            continue;
-        if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-            continue; /* its maker is still at work */
-        ng_buf_clear(&file);
-        if (ng_buf_append_str(&file, dir.data) == 0 && ng_buf_append_byte(&file, '/') == 0 &&
-            ng_buf_append_str(&file, de->d_name) == 0)
-            ng_sink_remove_folder(file.data);
-    }
-out:
-    if (d)
-        closedir(d);
+    ng_buf_t dir = NG_BUF_INIT, base = NG_BUF_INIT;
+    if (split_path(path, &dir, &base) == 0 && ng_buf_append_str(&base, ".new-") == 0)
+        each_entry(dir.data, remove_leftover, base.data);
     ng_buf_free(&dir);
     ng_buf_free(&base);
-    ng_buf_free(&file);
 }
 
 /* Make the durable rename of PATH's folder entry survive a power cut too. */

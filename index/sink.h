@@ -51,6 +51,8 @@ int ng_sink_can_swap(const char *dir);
 void ng_sink_remove_leftovers(const char *path);
 /* Remove the folder PATH of an index being made, and all it holds. */
 void ng_sink_remove_folder(const char *path);
+/* The bytes of the files under the folder PATH. */
+unsigned long long ng_sink_folder_bytes(const char *path);
 /* Is there no index at PATH yet (nothing, or an empty folder)? */
 int ng_sink_vacant(const char *path);
 /* A sink that keeps nothing and remembers no metadata: a dry run. */
