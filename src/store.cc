@@ -994,7 +994,8 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
                 } else {
                     Xapian::Document doc = store->db->get_document(cand.docid);
                     results->data.push_back(opts->ids_only ? std::string() : doc.get_data());
-                    results->ids.push_back(doc.get_value(NG_SLOT_ARTICLE));
+                    /* a collapsed hit has its article id already */
+                    results->ids.push_back(collapsed ? cand.id : doc.get_value(NG_SLOT_ARTICLE));
                 }
                 ng_hit_t hit;
                 hit.score = cand.score;
