@@ -1,5 +1,7 @@
 /* The in-process side of the query benchmark: newsgrep's library answering the
- * benchmark queries (mode TAB query) on an open index, top 10 with records. */
+ * benchmark queries (mode TAB query) on an open index, top 10 with records;
+ * with --serve, one query at a time for bench/query-peers.py, which takes
+ * turns among the engines. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +68,18 @@ static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, co
 
 int main(int argc, char **argv)
 {
-    if (argc != 4 && argc != 5) {
-        fprintf(stderr, "usage: ng-query INDEX QUERIES RUNS [combined|article|passage]\n");
+    const int serve = argc == 3 && strcmp(argv[2], "--serve") == 0;
+    if (!serve && argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: ng-query INDEX QUERIES RUNS [combined|article|passage]\n"
+                        "       ng-query INDEX --serve  (each mode TAB query line of standard input answered\n"
+                        "                                once: a line of its milliseconds TAB hits)\n");
         return 2;
     }
     if (argc == 5)
         rank = strcmp(argv[4], "passage") == 0   ? NG_RANK_PASSAGE
                : strcmp(argv[4], "article") == 0 ? NG_RANK_ARTICLE
                                                  : NG_RANK_COMBINED;
-    int runs = atoi(argv[3]);
+    int runs = serve ? 1 : atoi(argv[3]);
     ng_store_t *store;
     char *errmsg = NULL;
     if (ng_store_open(argv[1], NG_STORE_READ, &store, &errmsg) != NG_STATUS_SUCCESS) {
@@ -88,7 +93,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ng-query: cannot set up the analyzer\n");
         return 2;
     }
-    FILE *fp = fopen(argv[2], "r");
+    FILE *fp = serve ? stdin : fopen(argv[2], "r");
     if (!fp) {
         perror(argv[2]);
         return 2;
@@ -101,6 +106,13 @@ int main(int argc, char **argv)
         if (!tab)
             continue;
         *tab = '\0';
+        if (serve) {
+            double t = now_ms();
+            long hits = run_query(store, an, line, tab + 1);
+            printf("%.3f\t%ld\n", now_ms() - t, hits);
+            fflush(stdout);
+            continue;
+        }
         long hits = run_query(store, an, line, tab + 1); /* warm-up */
         for (int r = 0; r < runs; r++) {
             double t = now_ms();
@@ -110,7 +122,8 @@ int main(int argc, char **argv)
         qsort(times, (size_t)runs, sizeof *times, compare_double);
         printf("inproc\t%s\t%s\t%.3f\t%ld\n", line, tab + 1, times[runs / 2], hits);
     }
-    fclose(fp);
+    if (!serve)
+        fclose(fp);
     free(times);
     free(language);
     ng_analyzer_destroy(an);

@@ -99,7 +99,9 @@ def main():
     w("## Queries\n")
     w("%d fixed queries (bench/queries.tsv): single words from every frequency band "
       "(\"the\", \"said\" among them), all-words queries of 2-4 words, any-word (OR) queries, "
-      "phrases; top 10 by BM25 with the stored text; milliseconds, median of the runs of each query. "
+      "phrases; top 10 by BM25 with the stored text; milliseconds, median of the runs of each query "
+      "after a warm-up run. The engines but rg take turns, query by query and run by run (this VM's "
+      "speed drifts by up to 2x over minutes, so engines timed one after the other are not comparable). "
       "Ratios are peer / %s (above 1: newsgrep is faster).\n" % (nq, names[base]))
     w("| engine | mode | queries | p50 ms | p95 ms | p99 ms | p50 ratio | p95 ratio | p99 ratio |")
     w("|---|---|---|---|---|---|---|---|---|")

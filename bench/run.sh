@@ -17,7 +17,7 @@ builddir=$(cd "${BUILDDIR:-.}" && pwd)
 corpora=${NEWSGREP_CORPORA:-$top/../shared/corpora}
 work=${2:-${TMPDIR:-/tmp}/newsgrep-bench-$SIZE}
 report=${BENCH_REPORT:-$top/BENCHMARKS.md}
-runs=${BENCH_RUNS:-3}
+runs=${BENCH_RUNS:-5}
 PY=/usr/bin/python3
 
 [ -d "$corpora" ] || { echo "bench: no corpora at $corpora (set NEWSGREP_CORPORA)" >&2; exit 77; }
@@ -142,16 +142,12 @@ echo "scriptindex-compact	$(bytes "$work/scriptindex-compact.db")" >>"$work/size
 
 queries="$here/queries.tsv"
 : >"$work/queries.tsv"
-if [ -x "$NG_QUERY" ]; then
-    say "queries: newsgrep in-process"
-    "$NG_QUERY" "$work/newsgrep.db" "$queries" "$runs" >>"$work/queries.tsv"
-fi
-say "queries: newsgrep process"
-$PY "$here/query-peers.py" process "$queries" "$runs" "$NEWSGREP" "$work/newsgrep.db" >>"$work/queries.tsv"
-say "queries: Xapian"
-$PY "$here/query-peers.py" xapian "$queries" "$runs" "$work/scriptindex-compact.db" >>"$work/queries.tsv"
-say "queries: FTS5"
-$PY "$here/query-peers.py" fts5 "$queries" "$runs" "$work/fts5.db" >>"$work/queries.tsv"
+# the engines take turns, query by query (see query-peers.py)
+inproc=""
+[ -x "$NG_QUERY" ] && inproc="inproc=$NG_QUERY,$work/newsgrep.db"
+say "queries: newsgrep in-process and as a process, Xapian, FTS5, taking turns"
+$PY "$here/query-peers.py" turns "$queries" "$runs" $inproc "process=$NEWSGREP,$work/newsgrep.db" \
+    "xapian=$work/scriptindex-compact.db" "fts5=$work/fts5.db" >>"$work/queries.tsv"
 say "queries: rg"
 $PY "$here/query-peers.py" rg "$queries" 1 "$corpus" >>"$work/queries.tsv"
 
