@@ -572,6 +572,17 @@ out:
     return rc;
 }
 
+static void free_bulk(char **parts, pid_t *pids, int *fds, unsigned jobs, ng_buf_t *aside, ng_buf_t *dest)
+{
+    for (unsigned k = 0; parts && k < jobs; k++)
+        free(parts[k]);
+    free(parts);
+    free(pids);
+    free(fds);
+    ng_buf_free(aside);
+    ng_buf_free(dest);
+}
+
 /* Make a new index, or with HELD (the writer of the index, holding its lock)
  * add to a copy of the index and put the copy in its place, closing *HELD.
  * Returns an exit status, -1 when an index appeared at the path meanwhile,
@@ -632,7 +643,10 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
             if (getppid() == 1)
                 _exit(EXIT_TROUBLE);
             close(pipefd[0]);
-            _exit(bulk_worker(opt, paths, npaths, jobs, k, parts[k], language, base, pipefd[1]));
+            int code = bulk_worker(opt, paths, npaths, jobs, k, parts[k], language, base, pipefd[1]);
+            /* the worker's copies of what the parent allocated (for valgrind) */
+            free_bulk(parts, pids, fds, jobs, &aside, &dest);
+            _exit(code);
         }
         close(pipefd[1]);
         fds[k] = pipefd[0];
@@ -696,13 +710,7 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
 remove:
     ng_sink_remove_folder(aside.data);
 out:
-    for (unsigned k = 0; parts && k < jobs; k++)
-        free(parts[k]);
-    free(parts);
-    free(pids);
-    free(fds);
-    ng_buf_free(&aside);
-    ng_buf_free(&dest);
+    free_bulk(parts, pids, fds, jobs, &aside, &dest);
     return rc;
 }
 
