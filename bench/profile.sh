@@ -24,7 +24,7 @@ perf report -q -i "$work/perf.data" --no-children --sort dso 2>/dev/null |
            printf "| jansson, libstemmer, utf8proc (called by our code) | %.1f%% |\n", libs
            printf "| **newsgrep and the libraries it calls** | **%.1f%%** |\n", own + libs
            printf "| libxapian | %.1f%% |\n", xap
-           printf "| libc, libstdc++ (malloc, memcmp, std::map: almost all from Xapian) | %.1f%% |\n", share["libc.so.6"] + share["libstdc++.so.6.0.30"]
+           printf "| libc, libstdc++, jemalloc (malloc, memcmp, std::map: almost all from Xapian) | %.1f%% |\n", share["libc.so.6"] + share["libstdc++.so.6.0.30"] + share["libjemalloc.so.2"]
            printf "| zlib (Xapian compressing document data) | %.1f%% |\n", share["libz.so.1.2.13"]
            printf "| kernel (I/O) | %.1f%% |\n", share["[kernel.kallsyms]"]
          }'

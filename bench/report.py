@@ -50,6 +50,9 @@ def main():
       "Reuters-21578, Wikinews, repeated under fresh ids); %d passages, %.1f MB of passage text. "
       "Every engine indexes the same passages (exported from newsgrep's index), with stemming and "
       "positions; MB/s is passage text per wall second.\n" % (size, passages, text_mb))
+    malloc = os.path.join(work, "malloc")
+    if os.path.exists(malloc):
+        w("newsgrep-index is linked with %s.\n" % open(malloc).read().strip())
     w("## Indexing\n")
     w("| engine | wall s | CPU s | MB/s | peak RSS MiB, largest process (all) | index MB | newsgrep's speed / this |")
     w("|---|---|---|---|---|---|---|")

@@ -156,6 +156,12 @@ if command -v perf >/dev/null 2>&1; then
     say "profiling newsgrep-index on 20 MB"
     profile=$(BUILDDIR="$builddir" sh "$here/profile.sh" "$corpus" 20 2>/dev/null || true)
 fi
+# which malloc newsgrep-index was linked with (configure --without-jemalloc)
+if ldd "$NEWSGREP_INDEX" 2>/dev/null | grep -q libjemalloc; then
+    echo jemalloc >"$work/malloc"
+else
+    echo "the C library's malloc" >"$work/malloc"
+fi
 # the notes written under the table by hand are kept
 notes=""
 [ -f "$report" ] && notes=$(sed -n '/^## Notes/,$p' "$report")
