@@ -17,6 +17,8 @@ fi
 # --- build dependencies (Debian package names) ---------------------------
 PACKAGES="gcc g++ make autoconf automake pkg-config libxapian-dev xapian-tools
 libstemmer-dev zlib1g-dev libjansson-dev libutf8proc-dev libjemalloc-dev groff-base python3"
+# the tests run the programs under valgrind too (tests/cli-valgrind.sh)
+[ "$*" = check ] && PACKAGES="$PACKAGES valgrind"
 if command -v dpkg-query >/dev/null 2>&1; then
     missing=""
     for p in $PACKAGES; do
