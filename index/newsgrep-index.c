@@ -392,6 +392,17 @@ out:
  * aside, removed by the next run); the same command, run again, makes it. */
 
 /* One worker: index its share of PATHS into PART; send its figures to FD. */
+/* The passages a worker making a new index writes into one part before it
+ * starts another: NEWSGREP_PART_PASSAGES, or 500000 (about 300 MB of JSON
+ * Lines news: up to there the part's size did not slow indexing). */
+static size_t part_passages(void)
+{
+    const char *v = getenv("NEWSGREP_PART_PASSAGES");
+    char *end;
+    unsigned long n = v ? strtoul(v, &end, 10) : 0;
+    return v && *v && !*end && n > 0 ? (size_t)n : 500000;
+}
+
 static int bulk_worker(const options_t *opt, char **paths, int npaths, unsigned jobs, unsigned worker, const char *part,
                        const char *language, const char *base, int fd)
 {
@@ -404,7 +415,7 @@ static int bulk_worker(const options_t *opt, char **paths, int npaths, unsigned 
     ng_status_t st = ng_analyzer_new(language, &analyzer);
     if (st == NG_STATUS_SUCCESS &&
         (st = base ? ng_sink_open_part(part, language, base, &sink, &errmsg)
-                   : ng_sink_open_bulk(part, language, &sink, &errmsg)) != NG_STATUS_SUCCESS) {
+                   : ng_sink_open_bulk_parts(part, language, part_passages(), &sink, &errmsg)) != NG_STATUS_SUCCESS) {
         die("cannot make index %s: %s", part, errmsg ? errmsg : ng_status_to_string(st));
         goto out;
     }
@@ -512,9 +523,47 @@ static int merge_dump(void *ctx, const char *key, const char *value)
     return 0;
 }
 
-/* Merge the JOBS parts of ASIDE into ASIDE/index (onto a copy of the index
- * BASE, when not NULL), with the merged ledger. */
-static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const char *dest, const char *base)
+static int merge_all(const options_t *opt, char **parts, size_t n, const char *dest, const char *base);
+
+static void free_paths(char **paths, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+/* Merge the parts of ASIDE (the JOBS workers' PARTS, each perhaps followed by
+ * more: ng_sink_part_path) into ASIDE/index (onto a copy of the index BASE,
+ * when not NULL), with the merged ledger. */
+static int merge_parts(const options_t *opt, char **first, unsigned jobs, const char *dest, const char *base)
+{
+    char **parts = NULL;
+    size_t nparts = 0;
+    for (unsigned k = 0; k < jobs; k++) {
+        for (unsigned number = 0;; number++) {
+            char *path = ng_sink_part_path(first[k], number);
+            char **more = path ? realloc(parts, (nparts + 1) * sizeof *parts) : NULL;
+            struct stat st;
+            if (!more) {
+                free(path);
+                die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+                free_paths(parts, nparts);
+                return EXIT_TROUBLE;
+            }
+            parts = more;
+            if (number > 0 && stat(path, &st) != 0) {
+                free(path);
+                break;
+            }
+            parts[nparts++] = path;
+        }
+    }
+    int rc = merge_all(opt, parts, nparts, dest, base);
+    free_paths(parts, nparts);
+    return rc;
+}
+
+static int merge_all(const options_t *opt, char **parts, size_t n, const char *dest, const char *base)
 {
     dump_list_t m;
     memset(&m, 0, sizeof m);
@@ -522,13 +571,13 @@ static int merge_parts(const options_t *opt, char **parts, unsigned jobs, const 
     char *errmsg = NULL;
     ng_buf_t key = NG_BUF_INIT, value = NG_BUF_INIT;
     int rc = EXIT_TROUBLE;
-    ng_status_t st = base ? ng_store_compact_onto(base, (const char *const *)parts, jobs, dest, &errmsg)
-                          : ng_store_compact((const char *const *)parts, jobs, dest, &errmsg);
+    ng_status_t st = base ? ng_store_compact_onto(base, (const char *const *)parts, n, dest, &errmsg)
+                          : ng_store_compact((const char *const *)parts, n, dest, &errmsg);
     if (st != NG_STATUS_SUCCESS) {
         die("cannot merge the parts of index %s: %s", opt->db, errmsg ? errmsg : ng_status_to_string(st));
         goto out;
     }
-    for (unsigned k = 0; k < jobs && !m.failed; k++) {
+    for (size_t k = 0; k < n && !m.failed; k++) {
         ng_store_t *part = NULL;
         free(errmsg);
         errmsg = NULL;

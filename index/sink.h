@@ -33,6 +33,16 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
  * unsafely (NG_STORE_BULK), with LANGUAGE recorded. PATH must be a folder
  * aside that a crash may leave broken; see ng_store_compact. */
 ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t **out, char **errmsg);
+/* A bulk loader's parts: as ng_sink_open_bulk, but once a commit finds
+ * MAX_PASSAGES or more in the part being written, the next are written into a
+ * new one: PATH, then PATH.1, PATH.2, ... (ng_sink_part_path). An article
+ * that an earlier part holds counts as replaced; merged by ng_store_compact
+ * in that order, the latest version of an article is kept. */
+ng_status_t ng_sink_open_bulk_parts(const char *path, const char *language, size_t max_passages, ng_sink_t **out,
+                                    char **errmsg);
+/* The path of part NUMBER (0, 1, ...) of the bulk loader at PATH, malloc'ed;
+ * NULL when out of memory. */
+char *ng_sink_part_path(const char *path, unsigned number);
 /* A part of an addition to the index at BEHIND: as ng_sink_open_bulk, but an
  * article that BEHIND holds counts as replaced, and BEHIND's metadata shows
  * through where the part has none (its record of the dumps indexed). The

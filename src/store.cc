@@ -1197,33 +1197,59 @@ static void compact_into(const std::vector<std::string> &paths, const char *dest
     articles.compact(articles_path(dest));
 }
 
+/* In DEST, made by compacting databases in order (SOURCES, perhaps after
+ * others), keep only the latest version of each article: the version of the
+ * last of SOURCES that holds it, whose passages (or article document) are the
+ * last postings of the article's term; the earlier ones go. Nothing is
+ * written when no article is in DEST twice. */
+static void drop_older(Xapian::WritableDatabase &dest, const std::vector<Xapian::Database> &sources)
+{
+    std::vector<Xapian::docid> older;
+    for (size_t i = 0; i < sources.size(); i++) {
+        const Xapian::Database &src = sources[i];
+        for (Xapian::TermIterator t = src.allterms_begin(NG_PREFIX_ARTICLE); t != src.allterms_end(NG_PREFIX_ARTICLE);
+             ++t) {
+            const Xapian::doccount keep = t.get_termfreq(), have = dest.get_termfreq(*t);
+            if (have <= keep ||
+                std::any_of(sources.begin() + static_cast<std::ptrdiff_t>(i) + 1, sources.end(),
+                            [&](const Xapian::Database &later) { return later.term_exists(*t); }))
+                continue; /* no older version, or a later source has the latest */
+            Xapian::PostingIterator p = dest.postlist_begin(*t);
+            for (Xapian::doccount n = 0; n < have - keep; n++, ++p)
+                older.push_back(*p);
+        }
+    }
+    for (Xapian::docid did : older)
+        dest.delete_document(did);
+    if (!older.empty())
+        dest.commit();
+}
+
+/* Compact PATHS, in order, into DEST, keeping the latest version of an
+ * article that several of PATHS from the FIRST on hold (an article of those
+ * also replaces the one of an earlier path). */
+static void compact_latest(const std::vector<std::string> &paths, size_t first, const char *dest)
+{
+    compact_into(paths, dest);
+    Xapian::WritableDatabase wpassages(dest, Xapian::DB_OPEN), warticles(articles_path(dest), Xapian::DB_OPEN);
+    std::vector<Xapian::Database> passages, articles;
+    for (size_t i = first; i < paths.size(); i++) {
+        passages.emplace_back(paths[i]);
+        articles.emplace_back(articles_path(paths[i]));
+    }
+    drop_older(warticles, articles);
+    drop_older(wpassages, passages);
+}
+
 extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg)
 {
     if (errmsg)
         *errmsg = NULL;
     try {
-        compact_into(std::vector<std::string>(sources, sources + n), dest);
+        compact_latest(std::vector<std::string>(sources, sources + n), 0, dest);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return message_fail(errmsg);
-    }
-}
-
-/* In DEST, made by compacting BASE's databases and then PART's, keep only
- * PART's version of each article PART holds: its passages (and its article
- * document) are the last postings of the article's term, BASE's come before. */
-static void drop_older(Xapian::WritableDatabase &dest, const Xapian::Database &part)
-{
-    for (Xapian::TermIterator t = part.allterms_begin(NG_PREFIX_ARTICLE); t != part.allterms_end(NG_PREFIX_ARTICLE);
-         ++t) {
-        const Xapian::doccount keep = t.get_termfreq(), have = dest.get_termfreq(*t);
-        if (have <= keep)
-            continue;
-        std::vector<Xapian::docid> older;
-        for (Xapian::PostingIterator p = dest.postlist_begin(*t); older.size() < have - keep; ++p)
-            older.push_back(*p);
-        for (Xapian::docid did : older)
-            dest.delete_document(did);
     }
 }
 
@@ -1237,14 +1263,7 @@ extern "C" ng_status_t ng_store_compact_onto(const char *base, const char *const
          * version of an article is the one with the higher document ids */
         std::vector<std::string> paths{base};
         paths.insert(paths.end(), sources, sources + n);
-        compact_into(paths, dest);
-        Xapian::WritableDatabase wpassages(dest, Xapian::DB_OPEN), warticles(articles_path(dest), Xapian::DB_OPEN);
-        for (size_t i = 0; i < n; i++) {
-            drop_older(wpassages, Xapian::Database(sources[i]));
-            drop_older(warticles, Xapian::Database(articles_path(sources[i])));
-        }
-        warticles.commit();
-        wpassages.commit();
+        compact_latest(paths, 1, dest);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return message_fail(errmsg);

@@ -83,13 +83,14 @@ enum {
 ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, char **errmsg);
 
 /* Merge the N indexes at SOURCES (their passages and their article documents)
- * into a new, compacted index at DEST, as xapian-compact does. The metadata
+ * into a new, compacted index at DEST, as xapian-compact does. An article that
+ * several sources hold keeps the version of the last of them. The metadata
  * kept is the first source's; set what else DEST needs after. */
 ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg);
 /* Merge BASE and then the N indexes at SOURCES into a new, compacted index
  * at DEST, where an article of the sources replaces BASE's article of the
- * same id (each article must be in one source at most). The metadata kept
- * is BASE's. */
+ * same id (and of an earlier source, as in ng_store_compact). The metadata
+ * kept is BASE's. */
 ng_status_t ng_store_compact_onto(const char *base, const char *const *sources, size_t n, const char *dest,
                                   char **errmsg);
 /* Does the index hold article ARTICLE_ID? 1: yes, 0: no, -1: failed (the

@@ -122,6 +122,37 @@ mkdir "$TMP/empty.db.new-$gone" && echo x >"$TMP/empty.db.new-$gone/part"
 ok $? "an index with a folder aside left by a killed maker takes a dump"
 is "$(ls -d "$TMP"/empty.db.new-* 2>/dev/null)" "" "and the folder aside is gone"
 
+# A new index's workers start a new part after a commit that finds
+# NEWSGREP_PART_PASSAGES passages in theirs (--batch 5: a commit every five
+# articles); the merged index is the same as one written in one
+# part each, and an article that comes again in a later part keeps only its
+# later version.
+mkdir -p "$TMP/rot" || exit 99
+printf '%s\n' '{"id": "again", "title": "First version", "body": "The first version of the article."}' >"$TMP/rot/a.jsonl"
+gzip -dc "$CORPUS/wikinews-en/wikinews-en.jsonl.gz" | sed -n '1,60p' >"$TMP/rot/b.jsonl"
+printf '%s\n' '{"id": "again", "title": "Second version", "body": "The second version, longer.\nIn two paragraphs."}' >"$TMP/rot/c.jsonl"
+for jobs in 1 2; do
+    "$NEWSGREP_INDEX" --db "$TMP/rot/one-$jobs.db" --jobs "$jobs" --batch 5 "$TMP/rot/a.jsonl" "$TMP/rot/b.jsonl" \
+        "$TMP/rot/c.jsonl" 2>"$TMP/rot/one.err"
+    is $? 0 "--jobs $jobs, one part each: indexed"
+    NEWSGREP_PART_PASSAGES=20 "$NEWSGREP_INDEX" --db "$TMP/rot/parts-$jobs.db" --jobs "$jobs" --batch 5 "$TMP/rot/a.jsonl" \
+        "$TMP/rot/b.jsonl" "$TMP/rot/c.jsonl" 2>"$TMP/rot/parts.err"
+    is $? 0 "--jobs $jobs, a new part every 20 passages: indexed"
+    is "$(sed 's/, [0-9.]* s$//' "$TMP/rot/parts.err")" "$(sed 's/, [0-9.]* s$//' "$TMP/rot/one.err")" \
+        "the same report (the article that comes again counted as replaced)"
+    for q in the said '"second version"' '"first version"'; do
+        is "$("$NEWSGREP" --db "$TMP/rot/parts-$jobs.db" --count -- "$q")" \
+            "$("$NEWSGREP" --db "$TMP/rot/one-$jobs.db" --count -- "$q")" "the same passages and articles match $q"
+    done
+    is "$("$NEWSGREP" --db "$TMP/rot/parts-$jobs.db" --count -- '"first version"')" "0 passages in 0 articles" \
+        "the earlier version is gone"
+    is "$("$NEWSGREP" --db "$TMP/rot/parts-$jobs.db" --files-with-matches -- "version" | grep -c '^again')" 1 \
+        "the later version is there, once"
+    is "$("$NEWSGREP" --db "$TMP/rot/parts-$jobs.db" --json -- '"the first version"')" "" "no passage of the first"
+    is "$("$NEWSGREP_INDEX" --db "$TMP/rot/parts-$jobs.db" --list-dumps | cut -c22-)" \
+        "$("$NEWSGREP_INDEX" --db "$TMP/rot/one-$jobs.db" --list-dumps | cut -c22-)" "the same ledger of the three dumps"
+done
+
 # Options.
 for bad in "--batch 0" "--batch x" "--max-record 10" "--max-record 2X" "--format csv"; do
     # shellcheck disable=SC2086
