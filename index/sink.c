@@ -334,6 +334,19 @@ int ng_sink_swap_index(const char *new, const char *path)
     return 0;
 }
 
+/* A new database at PATH (overwritten) written in bulk, with LANGUAGE
+ * recorded. */
+static ng_status_t open_bulk_store(const char *path, const char *language, ng_store_t **out, char **errmsg)
+{
+    ng_status_t st = ng_store_open_writer(path, NG_STORE_BULK, out, errmsg);
+    if (st == NG_STATUS_SUCCESS && (st = ng_store_set_metadata(*out, NG_META_LANGUAGE, language)) != NG_STATUS_SUCCESS) {
+        *errmsg = ng_message(path, ng_store_errmsg(*out));
+        ng_store_close(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t **out, char **errmsg)
 {
     *out = NULL;
@@ -342,12 +355,8 @@ ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t 
     if (!sink)
         return NG_STATUS_OUT_OF_MEMORY;
     sink->ops = &one_ops;
-    ng_status_t st = ng_store_open_writer(path, NG_STORE_BULK, &sink->store, errmsg);
-    if (st == NG_STATUS_SUCCESS &&
-        (st = ng_store_set_metadata(sink->store, NG_META_LANGUAGE, language)) != NG_STATUS_SUCCESS)
-        *errmsg = ng_message(path, ng_store_errmsg(sink->store));
+    ng_status_t st = open_bulk_store(path, language, &sink->store, errmsg);
     if (st != NG_STATUS_SUCCESS) {
-        ng_store_close(sink->store);
         free(sink);
         return st;
     }
@@ -429,13 +438,7 @@ static ng_status_t open_part_store(ng_sink_t *sink, unsigned number, char **errm
     char *path = ng_sink_part_path(sink->path, number);
     if (!path)
         return NG_STATUS_OUT_OF_MEMORY;
-    ng_status_t st = ng_store_open_writer(path, NG_STORE_BULK, &sink->store, errmsg);
-    if (st == NG_STATUS_SUCCESS &&
-        (st = ng_store_set_metadata(sink->store, NG_META_LANGUAGE, sink->language)) != NG_STATUS_SUCCESS) {
-        *errmsg = ng_message(path, ng_store_errmsg(sink->store));
-        ng_store_close(sink->store);
-        sink->store = NULL;
-    }
+    ng_status_t st = open_bulk_store(path, sink->language, &sink->store, errmsg);
     free(path);
     return st;
 }
