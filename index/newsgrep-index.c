@@ -391,7 +391,6 @@ out:
  * renamed into place once complete. A crash leaves no index (and the folder
  * aside, removed by the next run); the same command, run again, makes it. */
 
-/* One worker: index its share of PATHS into PART; send its figures to FD. */
 /* The passages a worker making a new index writes into one part before it
  * starts another: NEWSGREP_PART_PASSAGES, or 500000 (about 300 MB of JSON
  * Lines news: up to there the part's size did not slow indexing). */
@@ -403,6 +402,7 @@ static size_t part_passages(void)
     return v && *v && !*end && n > 0 ? (size_t)n : 500000;
 }
 
+/* One worker: index its share of PATHS into PART; send its figures to FD. */
 static int bulk_worker(const options_t *opt, char **paths, int npaths, unsigned jobs, unsigned worker, const char *part,
                        const char *language, const char *base, int fd)
 {
@@ -527,7 +527,7 @@ static int merge_all(const options_t *opt, char **parts, size_t n, const char *d
 
 static void free_paths(char **paths, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; paths && i < n; i++)
         free(paths[i]);
     free(paths);
 }
@@ -623,9 +623,7 @@ out:
 
 static void free_bulk(char **parts, pid_t *pids, int *fds, unsigned jobs, ng_buf_t *aside, ng_buf_t *dest)
 {
-    for (unsigned k = 0; parts && k < jobs; k++)
-        free(parts[k]);
-    free(parts);
+    free_paths(parts, jobs);
     free(pids);
     free(fds);
     ng_buf_free(aside);
