@@ -77,9 +77,9 @@ static void open_writable(ng_store_t *store, int xflags)
      * reads the threshold when a database is opened. An article document
      * holds as many postings as its passages together, so the articles are
      * written out ten times as often (unless the user set a threshold). A
-     * bulk loader (a worker's part) writes out twice as often: as fast, a
-     * third less memory (BENCHMARKS.md); the one writer adding to an index
-     * keeps the thresholds it was measured with. */
+     * bulk loader (a worker's part) writes out twice as often: as fast
+     * (within 1.5%), a third less memory (BENCHMARKS.md); one writer
+     * adding to an index keeps the thresholds it was measured with. */
     struct threshold {
         /* ours only while a database is opened, so that it is never taken
          * for the user's (by this process or by the workers it starts) */
