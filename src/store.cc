@@ -78,7 +78,7 @@ static void open_writable(ng_store_t *store, int xflags)
      * holds as many postings as its passages together, so the articles are
      * written out ten times as often (unless the user set a threshold). A
      * bulk loader (a worker's part) writes out twice as often: as fast
-     * (within 1.5%), a third less memory (BENCHMARKS.md); one writer
+     * (within 2.5%), a third less memory (BENCHMARKS.md); one writer
      * adding to an index keeps the thresholds it was measured with. */
     struct threshold {
         /* ours only while a database is opened, so that it is never taken
