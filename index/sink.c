@@ -367,8 +367,9 @@ ng_status_t ng_sink_open_bulk(const char *path, const char *language, ng_sink_t 
 /* --- a bulk loader's parts, a new one every so many passages ---------------
  * Xapian's flushes cost more as a database grows (BENCHMARKS.md: a new index
  * of 2 GB of JSON Lines took 757 s in parts of 500000 passages, 809 s in one
- * part per worker), and the parts are merged at the end anyway. An article that an earlier part
- * holds counts as replaced; the merge keeps its latest version. */
+ * part per worker), and the parts are merged at the end anyway. An article
+ * that an earlier part holds counts as replaced; the merge keeps its latest
+ * version. */
 
 static ng_status_t open_part_store(ng_sink_t *sink, unsigned number, char **errmsg);
 
