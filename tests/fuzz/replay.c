@@ -1,7 +1,8 @@
-/* Replays the saved inputs of the query fuzzer (the seed corpus and every
- * input that once crashed) through the same target, without libFuzzer, as a
- * TAP test of make check: tests/fuzz/corpus and tests/fuzz/crashes under
- * $top_srcdir. A crash fails the test the hard way. */
+/* Replays the saved inputs of a fuzzer (the seed corpus and every input that
+ * once crashed) through the same target, without libFuzzer, as a TAP test of
+ * make check: tests/fuzz/PREFIXcorpus and tests/fuzz/PREFIXcrashes under
+ * $top_srcdir, where FUZZ_PREFIX is "" for the query parser's fuzzer and
+ * "reader-" for the dump readers'. A crash fails the test the hard way. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,6 +10,10 @@
 #include <string.h>
 
 #include "buf.h"
+
+#ifndef FUZZ_PREFIX
+#define FUZZ_PREFIX ""
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -74,7 +79,7 @@ int main(int argc, char **argv)
         char dir[4096];
         static const char *const dirs[] = {"corpus", "crashes"};
         for (size_t i = 0; i < 2; i++) {
-            snprintf(dir, sizeof dir, "%s/tests/fuzz/%s", top ? top : ".", dirs[i]);
+            snprintf(dir, sizeof dir, "%s/tests/fuzz/%s%s", top ? top : ".", FUZZ_PREFIX, dirs[i]);
             failed |= replay_dir(dir);
         }
     }
