@@ -1,14 +1,22 @@
 /* The store of store.h over xapian-core: the only C++ and the only <xapian.h>
  * in newsgrep. Every exported function catches everything it may throw. */
+#include "config.h"
+
+#include <pthread.h>
+#include <sched.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <functional>
 #include <map>
 #include <new>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include <xapian.h>
@@ -23,10 +31,12 @@ struct ng_store {
     Xapian::WritableDatabase *wdb;  /* NULL when read-only */
     Xapian::Database *adb;          /* the articles (== awdb when writing); NULL if the index has none */
     Xapian::WritableDatabase *awdb; /* NULL when read-only */
+    Xapian::Database *db2;          /* the passages again, for a second thread; NULL until one needs it */
     std::string path;
     std::string errmsg;
     bool bulk;             /* NG_STORE_BULK: no transactions */
     bool articles_missing; /* NG_META_ARTICLES_MISSING is set (read at open) */
+    bool local;            /* the passages are one glass database on this machine (no stub, no remote shard) */
 };
 
 static std::string articles_path(const std::string &path)
@@ -39,9 +49,11 @@ static ng_store_t *new_store(const char *path)
     ng_store_t *store = new ng_store;
     store->db = store->adb = NULL;
     store->wdb = store->awdb = NULL;
+    store->db2 = NULL;
     store->path = path;
     store->bulk = false;
     store->articles_missing = false;
+    store->local = false;
     return store;
 }
 
@@ -57,6 +69,7 @@ static void delete_store(ng_store_t *store)
         delete store->awdb;
     else
         delete store->adb;
+    delete store->db2;
     delete store;
 }
 
@@ -137,6 +150,7 @@ static void open_readable(ng_store_t *store)
             struct stat st;
             if (stat((articles_path(store->path) + "/iamglass").c_str(), &st) == 0)
                 store->adb = new Xapian::Database(articles_path(store->path));
+            store->local = stat((store->path + "/iamglass").c_str(), &st) == 0 && store->db->size() == 1;
             store->articles_missing = !store->db->get_metadata(NG_META_ARTICLES_MISSING).empty();
             return;
         } catch (const Xapian::DatabaseModifiedError &) {
@@ -550,6 +564,7 @@ void ng_search_opts_init(ng_search_opts_t *opts)
     opts->ids_only = 0;
     opts->rank = NG_RANK_COMBINED;
     opts->passage_weight = NG_DEFAULT_PASSAGE_WEIGHT;
+    opts->split = NG_SPLIT_AUTO;
 }
 
 } /* extern "C" */
@@ -570,6 +585,8 @@ template <typename Fn> static void with_reopen(ng_store_t *store, Fn fn)
             store->db->reopen();
             if (store->adb)
                 store->adb->reopen();
+            if (store->db2)
+                store->db2->reopen();
         }
     }
 }
@@ -869,6 +886,209 @@ static void page(std::vector<candidate> &c, size_t want, size_t offset)
     c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(offset, c.size())));
 }
 
+/* A filter of the document ids LO .. HI. It claims to match every document,
+ * so that the query it filters drives the match (a posting list shorter than
+ * the range would otherwise be skipped through for every id in it), and it
+ * skips in constant time. */
+class DocidRange : public Xapian::PostingSource {
+    Xapian::docid lo, hi, at = 0;
+    Xapian::doccount all = 0;
+
+  public:
+    DocidRange(Xapian::docid lo_, Xapian::docid hi_) : lo(lo_), hi(hi_) {}
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override { return all; }
+    Xapian::doccount get_termfreq_max() const override { return all; }
+    void init(const Xapian::Database &db) override
+    {
+        at = 0;
+        all = db.get_doccount();
+    }
+    void next(double) override { at = at ? at + 1 : lo; }
+    void skip_to(Xapian::docid did, double) override { at = std::max({did, at, lo}); }
+    bool at_end() const override { return at > hi; }
+    Xapian::docid get_docid() const override { return at; }
+    Xapian::PostingSource *clone() const override { return new DocidRange(lo, hi); }
+    std::string get_description() const override { return "DocidRange"; }
+};
+
+/* About how many postings matching NODE walks: those of its rarest required
+ * term, or of all its alternatives. Only says whether a match is worth two
+ * threads. */
+static Xapian::doccount match_cost(const Xapian::Database &db, const ng_qnode_t *n)
+{
+    switch (n->op) {
+    case NG_Q_TERM:
+    case NG_Q_BOOLEAN: return db.get_termfreq(n->term);
+    case NG_Q_OR:
+    case NG_Q_WILDCARD: {
+        Xapian::doccount sum = 0;
+        for (size_t i = 0; i < n->nkids; i++)
+            sum += match_cost(db, n->kids[i]);
+        return n->op == NG_Q_WILDCARD && !n->expanded ? db.get_doccount() : sum;
+    }
+    case NG_Q_AND:
+    case NG_Q_PHRASE:
+    case NG_Q_NEAR:
+    case NG_Q_ADJ:
+    case NG_Q_FILTER: {
+        Xapian::doccount least = db.get_doccount();
+        for (size_t i = 0; i < n->nkids; i++)
+            least = std::min(least, match_cost(db, n->kids[i]));
+        return least;
+    }
+    case NG_Q_AND_NOT:
+    case NG_Q_AND_MAYBE: return n->nkids ? match_cost(db, n->kids[0]) : 0;
+    case NG_Q_ID: return 0;
+    case NG_Q_VALUE_RANGE: return db.get_doccount();
+    }
+    return 0;
+}
+
+/* From this many postings on, a match runs in two threads, one per half of
+ * the document ids: below, starting the second thread costs more than it
+ * saves (bench/queries.tsv matched by Xapian alone on the 500 MB benchmark
+ * index: of the 117 queries at or above it, two threads were faster for
+ * 108). */
+static const Xapian::doccount SPLIT_MIN_POSTINGS = 5000;
+
+/* The passages opened a second time, at the revision of store->db, for the
+ * second thread (a Xapian object is not for two threads at once); NULL when
+ * the two cannot be had at one revision. */
+static Xapian::Database *second_handle(ng_store_t *store)
+{
+    if (!store->db2)
+        store->db2 = new Xapian::Database(store->path);
+    for (int attempt = 0; attempt < 3 && store->db2->get_revision() != store->db->get_revision(); attempt++) {
+        store->db->reopen();
+        store->db2->reopen();
+    }
+    return store->db2->get_revision() == store->db->get_revision() ? store->db2 : NULL;
+}
+
+/* Is QUERY worth matching in two threads? */
+static bool worth_splitting(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts)
+{
+    if (store->wdb || !store->local || opts->split == NG_SPLIT_NEVER)
+        return false;
+    if (opts->split == NG_SPLIT_ALWAYS)
+        return store->db->get_lastdocid() >= 2;
+    static const unsigned cores = std::thread::hardware_concurrency();
+    return cores >= 2 && match_cost(*store->db, query) >= SPLIT_MIN_POSTINGS;
+}
+
+/* Move THREAD, just started, off the CPU this thread runs on. Left to
+ * itself, Linux queues a new thread where its parent runs and moves it only
+ * at the next balancing tick: 4 ms later in 2 of 6 runs of one query here,
+ * when the whole match takes 6. */
+static void start_elsewhere(std::thread &thread)
+{
+#if defined(HAVE_PTHREAD_SETAFFINITY_NP) && defined(HAVE_SCHED_GETCPU)
+    cpu_set_t cpus;
+    const int here = sched_getcpu();
+    if (here < 0 || sched_getaffinity(0, sizeof cpus, &cpus) != 0 || !CPU_ISSET(here, &cpus) || CPU_COUNT(&cpus) < 2)
+        return;
+    CPU_CLR(here, &cpus);
+    pthread_setaffinity_np(thread.native_handle(), sizeof cpus, &cpus);
+#else
+    (void)thread;
+#endif
+}
+
+/* One thread's half of a split match: its hits, or what it threw. */
+struct half_match {
+    Xapian::MSet mset;
+    std::exception_ptr error;
+};
+
+/* The best WANT hits of QUERY by score (the best passage of each article
+ * when COLLAPSED), as one Enquire over the whole index gives them, found by
+ * two threads each over half of the document ids, each with its own
+ * database handle and query objects (Xapian's reference counts are not
+ * atomic). Empty with *DONE false when it cannot be split. */
+static std::vector<candidate> split_match(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
+                                          bool collapsed, size_t want, unsigned long *estimate, bool *done)
+{
+    std::vector<candidate> c;
+    *done = false;
+    Xapian::Database *other = second_handle(store);
+    const Xapian::docid last = store->db->get_lastdocid(), mid = last / 2;
+    if (!other || mid == 0)
+        return c;
+    half_match half[2];
+    auto run = [&](const Xapian::Database *db, Xapian::docid lo, Xapian::docid hi, half_match *out) {
+        try {
+            Xapian::Enquire enquire(*db);
+            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, build_query(*db, query),
+                                            Xapian::Query((new DocidRange(lo, hi))->release())));
+            enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+            if (collapsed)
+                enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
+            out->mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
+        } catch (...) {
+            out->error = std::current_exception();
+        }
+    };
+    std::thread second;
+    try {
+        second = std::thread(run, other, mid + 1, last, &half[1]);
+    } catch (const std::system_error &) {
+        return c; /* no thread to be had: one will do */
+    }
+    start_elsewhere(second);
+    run(store->db, 1, mid, &half[0]);
+    second.join();
+    for (const half_match &h : half)
+        if (h.error)
+            std::rethrow_exception(h.error);
+    *estimate = 0;
+    for (const half_match &h : half) {
+        /* the range claims every document, so a half's estimate from the
+         * terms' statistics stands for the whole index: halve it */
+        const Xapian::doccount lower = h.mset.get_matches_lower_bound(), upper = h.mset.get_matches_upper_bound();
+        *estimate += lower == upper ? lower : std::max<Xapian::doccount>(lower, h.mset.get_matches_estimated() / 2);
+        for (Xapian::MSetIterator it = h.mset.begin(); it != h.mset.end(); ++it)
+            c.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+    }
+    /* Xapian's order: by score, then by document id */
+    std::sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) {
+        return x.score > y.score || (x.score == y.score && x.docid < y.docid);
+    });
+    if (collapsed) {
+        /* an article both halves hold keeps its better passage, the first */
+        std::vector<candidate> kept;
+        std::map<std::string, bool> seen;
+        for (candidate &cand : c)
+            if (seen.emplace(cand.id, true).second)
+                kept.push_back(std::move(cand));
+        c.swap(kept);
+    }
+    if (c.size() > want)
+        c.resize(want);
+    *done = true;
+    return c;
+}
+
+/* The best WANT hits of ENQUIRE's query, QUERY, by score: in two threads
+ * when that is worth it. */
+static std::vector<candidate> best_hits(ng_store_t *store, Xapian::Enquire &enquire, const ng_qnode_t *query,
+                                        const ng_search_opts_t *opts, bool collapsed, size_t want,
+                                        unsigned long *estimate)
+{
+    bool done = false;
+    if (worth_splitting(store, query, opts)) {
+        std::vector<candidate> c = split_match(store, query, opts, collapsed, want, estimate, &done);
+        if (done)
+            return c;
+    }
+    std::vector<candidate> c;
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
+    *estimate = mset.get_matches_estimated();
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+        c.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+    return c;
+}
+
 /* Rank articles by their article score plus the weighted score of their best
  * passage: the best passages of the leading articles (by passage score) are
  * the candidates, re-ranked by the combined score. */
@@ -878,14 +1098,10 @@ static std::vector<candidate> combined_ranking(ng_store_t *store, Xapian::Enquir
     const size_t total = store->db->get_doccount();
     size_t want = std::min(opts->offset + std::min(opts->limit, total), total);
     size_t pool = std::min(total, want + std::max<size_t>(20, 2 * want));
-    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(pool));
-    *estimate = mset.get_matches_estimated();
-    std::vector<candidate> c;
+    std::vector<candidate> c = best_hits(store, enquire, query, opts, true, pool, estimate);
     std::vector<std::string> ids;
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-        c.push_back(candidate{it.get_weight(), *it, it.get_collapse_key()});
-        ids.push_back(c.back().id);
-    }
+    for (const candidate &cand : c)
+        ids.push_back(cand.id);
     const std::map<std::string, double> art = article_scores(store, query, opts, ids);
     for (candidate &cand : c) {
         auto found = art.find(cand.id);
@@ -980,12 +1196,15 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
                                 article_first_ranking(store, xq, query, opts, &results->estimate, hits);
             if (!ranked && combined) {
                 hits = combined_ranking(store, enquire, query, opts, &results->estimate);
-            } else if (!ranked) {
+            } else if (!ranked && by_date) {
                 Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(opts->offset),
                                                      static_cast<Xapian::doccount>(opts->limit));
                 results->estimate = mset.get_matches_estimated();
                 for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
                     hits.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+            } else if (!ranked) {
+                hits = best_hits(store, enquire, query, opts, collapsed, opts->offset + opts->limit, &results->estimate);
+                hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, hits.size())));
             }
             results->data.clear();
             results->ids.clear();

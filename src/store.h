@@ -125,7 +125,18 @@ typedef struct ng_search_opts {
     int ids_only;          /* the hits need their article id only: no record is read */
     int rank;              /* NG_RANK_*: how articles are ranked when collapsed and sorted by score */
     double passage_weight; /* NG_RANK_COMBINED: the weight of the best passage's score */
+    int split;             /* NG_SPLIT_*: whether a match may run in two threads */
 } ng_search_opts_t;
+
+enum {
+    /* A match that walks many postings runs in two threads, one per half of
+     * the document ids (when there are two cores and the index is one
+     * database on this machine, open read-only); the hits are the same
+     * either way. */
+    NG_SPLIT_AUTO = 0,
+    NG_SPLIT_NEVER,
+    NG_SPLIT_ALWAYS, /* whatever it costs (for the tests) */
+};
 
 enum {
     /* An article's score is the BM25 score of the whole article (its article
@@ -140,7 +151,7 @@ enum {
 #define NG_DEFAULT_PASSAGE_WEIGHT 0.3
 
 /* k1 = 1.2, b = 0.75, min_normlen = 0.5, offset 0, limit 10, collapsed,
- * by score (NG_RANK_COMBINED), with records. */
+ * by score (NG_RANK_COMBINED), with records, NG_SPLIT_AUTO. */
 void ng_search_opts_init(ng_search_opts_t *opts);
 
 /* Rank the passages matching QUERY by BM25. *OUT belongs to the caller.

@@ -2,7 +2,8 @@
  * parsed queries as Xapian matches them (NEAR, ADJ, phrases, wildcards,
  * fields, exclusions), filters on source, language and date, exact counts,
  * timelines by article and by passage, neighbouring passages, sorting by
- * date, and the errors of a too broad wildcard. */
+ * date, the errors of a too broad wildcard, and a match split between two
+ * threads giving the hits of one. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <ftw.h>
 #include <stdio.h>
@@ -501,6 +502,141 @@ static void test_every_shape(void)
     }
 }
 
+/* A second index, of many articles with their article documents, whose words
+ * come from a small vocabulary: many ties, and an article on both sides of
+ * the split. */
+static void put_vocabulary_index(const char *path)
+{
+    /* words that are their own stems */
+    static const char *const words[] = {"troop", "iraq", "syria", "withdraw", "the",  "said", "gun", "deal",
+                                        "oil",   "bank", "rate",  "market",   "vote", "tax",  "war", "talk"};
+    const size_t nwords = sizeof words / sizeof words[0];
+    ng_store_t *w = NULL;
+    ng_buf_t data = NG_BUF_INIT, text = NG_BUF_INIT;
+    unsigned seed = 7;
+    if (ng_store_open(path, NG_STORE_WRITE, &w, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot create the second index");
+    /* 296 passages: the split falls after the second passage of v059, whose
+     * passages all have "quorum" */
+    for (unsigned a = 0; a < 119; a++) {
+        char id[16];
+        ng_doc_t *docs[4], *whole;
+        size_t n = 1 + a % 4;
+        snprintf(id, sizeof id, "v%03u", a);
+        if (ng_doc_new(&whole) != NG_STATUS_SUCCESS)
+            bail("ng_doc_new");
+        for (size_t i = 0; i < n; i++) {
+            if (ng_doc_new(&docs[i]) != NG_STATUS_SUCCESS)
+                bail("ng_doc_new");
+            ng_buf_clear(&text);
+            size_t len = 3 + (seed = seed * 1103515245u + 12345u) % 9;
+            for (size_t k = 0; k < len; k++) {
+                const char *word = words[(seed = seed * 1103515245u + 12345u) / 65536 % nwords];
+                ng_doc_add_posting(docs[i], word, strlen(word), (unsigned)k + 1);
+                ng_doc_add_term(whole, word, strlen(word), 1);
+                if (k)
+                    ng_buf_append_byte(&text, ' ');
+                ng_buf_append_str(&text, word);
+            }
+            if (a == 59) {
+                ng_doc_add_posting(docs[i], "quorum", 6, (unsigned)len + 1);
+                ng_doc_add_term(whole, "quorum", 6, 1);
+                ng_buf_append_str(&text, " quorum");
+            }
+            ng_record_t rec;
+            memset(&rec, 0, sizeof rec);
+            rec.article_id.ptr = id;
+            rec.article_id.len = strlen(id);
+            rec.passage = (unsigned)(i + 1);
+            rec.text.ptr = text.data;
+            rec.text.len = text.len;
+            ng_buf_clear(&data);
+            if (ng_record_encode(&rec, &data) != 0 ||
+                ng_doc_set_data(docs[i], data.data, data.len) != NG_STATUS_SUCCESS)
+                bail("record");
+        }
+        if (ng_store_replace_article(w, id, docs, n, whole, NULL) != NG_STATUS_SUCCESS)
+            bail(ng_store_errmsg(w));
+        for (size_t i = 0; i < n; i++)
+            ng_doc_destroy(docs[i]);
+        ng_doc_destroy(whole);
+    }
+    if (ng_store_commit(w) != NG_STATUS_SUCCESS)
+        bail("commit");
+    ng_store_close(w);
+    ng_buf_free(&data);
+    ng_buf_free(&text);
+}
+
+/* The hits of QUERY with OPTS, as one line: docid, score, article id and
+ * record length each; *ESTIMATE gets the estimate of all the matches. */
+static void describe_hits(ng_store_t *st, ng_qnode_t *query, ng_search_opts_t *opts, ng_buf_t *out,
+                          unsigned long *estimate)
+{
+    ng_results_t *res = NULL;
+    ng_buf_clear(out);
+    if (ng_store_search(st, query, opts, &res) != NG_STATUS_SUCCESS) {
+        ng_buf_append_str(out, "(search failed)");
+        return;
+    }
+    char hit[128];
+    *estimate = ng_results_estimate(res);
+    for (size_t i = 0; i < ng_results_count(res); i++) {
+        const ng_hit_t *h = ng_results_get(res, i);
+        snprintf(hit, sizeof hit, "%s%u/%.17g/%.*s/%zu", i ? " " : "", h->docid, h->score, (int)h->article_id_len,
+                 h->article_id, h->data_len);
+        ng_buf_append_str(out, hit);
+    }
+    ng_results_destroy(res);
+}
+
+/* A match split between two threads, one per half of the document ids,
+ * gives the hits, scores and order of one thread's (its estimate is the sum
+ * of two estimates: not compared). */
+static void test_split(const char *path)
+{
+    static const char *const queries[] = {
+        "the",         "troop iraq",        "\"the war\"",        "said -oil",        "troop NEAR/3 war",
+        "war OR talk", "\"gun said\" bank", "(oil OR bank) rate", "iraq ADJ/2 syria", "withdr* deal",
+        "quorum",      "quorum OR gun",
+    };
+    static const struct {
+        int all_passages, rank;
+        size_t offset, limit;
+    } modes[] = {{0, NG_RANK_COMBINED, 0, 10}, {0, NG_RANK_PASSAGE, 0, 10}, {1, NG_RANK_COMBINED, 0, 10},
+                 {0, NG_RANK_COMBINED, 3, 5},  {1, NG_RANK_PASSAGE, 7, 40}, {0, NG_RANK_ARTICLE, 0, 200}};
+    ng_store_t *st = NULL;
+    ng_buf_t one = NG_BUF_INIT, two = NG_BUF_INIT;
+    unsigned long est1, est2;
+    put_vocabulary_index(path);
+    if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open the second index");
+    for (size_t any = 0; any < 2; any++)
+        for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+            for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+                ng_qnode_t *q = parse(queries[i], any ? NG_QUERY_ANY : 0);
+                ng_search_opts_t opts;
+                ng_search_opts_init(&opts);
+                opts.all_passages = modes[m].all_passages;
+                opts.rank = modes[m].rank;
+                opts.offset = modes[m].offset;
+                opts.limit = modes[m].limit;
+                opts.split = NG_SPLIT_NEVER;
+                describe_hits(st, q, &opts, &one, &est1);
+                opts.split = NG_SPLIT_ALWAYS;
+                describe_hits(st, q, &opts, &two, &est2);
+                ok((one.len > 0 || modes[m].offset > 0) && strcmp(ng_buf_str(&one), ng_buf_str(&two)) == 0 && est2 > 0,
+                   "%s%s (passages %d, rank %d, hits %zu-%zu): split, the same hits", any ? "--any " : "", queries[i],
+                   modes[m].all_passages, modes[m].rank, modes[m].offset, modes[m].limit);
+                if (strcmp(ng_buf_str(&one), ng_buf_str(&two)) != 0)
+                    printf("#   one: %s\n# split: %s\n", ng_buf_str(&one), ng_buf_str(&two));
+                ng_qnode_free(q);
+            }
+    ng_store_close(st);
+    ng_buf_free(&one);
+    ng_buf_free(&two);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -530,6 +666,8 @@ int main(void)
     test_sorting();
     test_wildcard_errors();
     test_every_shape();
+    snprintf(path, sizeof path, "%s/vocabulary.db", scratch);
+    test_split(path);
 
     ng_store_close(store);
     ng_analyzer_destroy(an);
