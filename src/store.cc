@@ -11,9 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <functional>
 #include <map>
 #include <new>
+#include <set>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -890,26 +890,56 @@ static void page(std::vector<candidate> &c, size_t want, size_t offset)
  * so that the query it filters drives the match (a posting list shorter than
  * the range would otherwise be skipped through for every id in it), and it
  * skips in constant time. */
-class DocidRange : public Xapian::PostingSource {
+class DocidRange : public Xapian::PostingSource
+{
     Xapian::docid lo, hi, at = 0;
     Xapian::doccount all = 0;
 
   public:
-    DocidRange(Xapian::docid lo_, Xapian::docid hi_) : lo(lo_), hi(hi_) {}
-    Xapian::doccount get_termfreq_min() const override { return 0; }
-    Xapian::doccount get_termfreq_est() const override { return all; }
-    Xapian::doccount get_termfreq_max() const override { return all; }
+    DocidRange(Xapian::docid lo_, Xapian::docid hi_) : lo(lo_), hi(hi_)
+    {
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0;
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return all;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return all;
+    }
     void init(const Xapian::Database &db) override
     {
         at = 0;
         all = db.get_doccount();
     }
-    void next(double) override { at = at ? at + 1 : lo; }
-    void skip_to(Xapian::docid did, double) override { at = std::max({did, at, lo}); }
-    bool at_end() const override { return at > hi; }
-    Xapian::docid get_docid() const override { return at; }
-    Xapian::PostingSource *clone() const override { return new DocidRange(lo, hi); }
-    std::string get_description() const override { return "DocidRange"; }
+    void next(double) override
+    {
+        at = at ? at + 1 : lo;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        at = std::max({did, at, lo});
+    }
+    bool at_end() const override
+    {
+        return at > hi;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return at;
+    }
+    Xapian::PostingSource *clone() const override
+    {
+        return new DocidRange(lo, hi);
+    }
+    std::string get_description() const override
+    {
+        return "DocidRange";
+    }
 };
 
 /* About how many postings matching NODE walks: those of its rarest required
@@ -972,15 +1002,15 @@ static bool worth_splitting(ng_store_t *store, const ng_qnode_t *query, const ng
     if (store->wdb || !store->local || opts->split == NG_SPLIT_NEVER)
         return false;
     if (opts->split == NG_SPLIT_ALWAYS)
-        return store->db->get_lastdocid() >= 2;
+        return true;
     static const unsigned cores = std::thread::hardware_concurrency();
     return cores >= 2 && match_cost(*store->db, query) >= SPLIT_MIN_POSTINGS;
 }
 
 /* Move THREAD, just started, off the CPU this thread runs on. Left to
  * itself, Linux queues a new thread where its parent runs and moves it only
- * at the next balancing tick: 4 ms later in 2 of 6 runs of one query here,
- * when the whole match takes 6. */
+ * at the next balancing tick: 3.7-4.1 ms later in 3 of 6 runs of one query
+ * here, when each half of its match takes 6. */
 static void start_elsewhere(std::thread &thread)
 {
 #if defined(HAVE_PTHREAD_SETAFFINITY_NP) && defined(HAVE_SCHED_GETCPU)
@@ -1002,19 +1032,17 @@ struct half_match {
 };
 
 /* The best WANT hits of QUERY by score (the best passage of each article
- * when COLLAPSED), as one Enquire over the whole index gives them, found by
- * two threads each over half of the document ids, each with its own
- * database handle and query objects (Xapian's reference counts are not
- * atomic). Empty with *DONE false when it cannot be split. */
-static std::vector<candidate> split_match(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
-                                          bool collapsed, size_t want, unsigned long *estimate, bool *done)
+ * when COLLAPSED) into C, as one Enquire over the whole index gives them,
+ * found by two threads each over half of the document ids, each with its
+ * own database handle and query objects (Xapian's reference counts are not
+ * atomic). False when the match cannot be split. */
+static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts, bool collapsed,
+                        size_t want, unsigned long *estimate, std::vector<candidate> &c)
 {
-    std::vector<candidate> c;
-    *done = false;
     Xapian::Database *other = second_handle(store);
     const Xapian::docid last = store->db->get_lastdocid(), mid = last / 2;
     if (!other || mid == 0)
-        return c;
+        return false;
     half_match half[2];
     auto run = [&](const Xapian::Database *db, Xapian::docid lo, Xapian::docid hi, half_match *out) {
         try {
@@ -1033,7 +1061,7 @@ static std::vector<candidate> split_match(ng_store_t *store, const ng_qnode_t *q
     try {
         second = std::thread(run, other, mid + 1, last, &half[1]);
     } catch (const std::system_error &) {
-        return c; /* no thread to be had: one will do */
+        return false; /* no thread to be had: one will do */
     }
     start_elsewhere(second);
     run(store->db, 1, mid, &half[0]);
@@ -1042,6 +1070,7 @@ static std::vector<candidate> split_match(ng_store_t *store, const ng_qnode_t *q
         if (h.error)
             std::rethrow_exception(h.error);
     *estimate = 0;
+    c.clear();
     for (const half_match &h : half) {
         /* the range claims every document, so a half's estimate from the
          * terms' statistics stands for the whole index: halve it */
@@ -1057,16 +1086,15 @@ static std::vector<candidate> split_match(ng_store_t *store, const ng_qnode_t *q
     if (collapsed) {
         /* an article both halves hold keeps its better passage, the first */
         std::vector<candidate> kept;
-        std::map<std::string, bool> seen;
+        std::set<std::string> seen;
         for (candidate &cand : c)
-            if (seen.emplace(cand.id, true).second)
+            if (seen.insert(cand.id).second)
                 kept.push_back(std::move(cand));
         c.swap(kept);
     }
     if (c.size() > want)
         c.resize(want);
-    *done = true;
-    return c;
+    return true;
 }
 
 /* The best WANT hits of ENQUIRE's query, QUERY, by score: in two threads
@@ -1075,13 +1103,9 @@ static std::vector<candidate> best_hits(ng_store_t *store, Xapian::Enquire &enqu
                                         const ng_search_opts_t *opts, bool collapsed, size_t want,
                                         unsigned long *estimate)
 {
-    bool done = false;
-    if (worth_splitting(store, query, opts)) {
-        std::vector<candidate> c = split_match(store, query, opts, collapsed, want, estimate, &done);
-        if (done)
-            return c;
-    }
     std::vector<candidate> c;
+    if (worth_splitting(store, query, opts) && split_match(store, query, opts, collapsed, want, estimate, c))
+        return c;
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
     *estimate = mset.get_matches_estimated();
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
@@ -1203,8 +1227,10 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
                 for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
                     hits.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
             } else if (!ranked) {
-                hits = best_hits(store, enquire, query, opts, collapsed, opts->offset + opts->limit, &results->estimate);
-                hits.erase(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, hits.size())));
+                hits =
+                    best_hits(store, enquire, query, opts, collapsed, opts->offset + opts->limit, &results->estimate);
+                hits.erase(hits.begin(),
+                           hits.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, hits.size())));
             }
             results->data.clear();
             results->ids.clear();
@@ -1432,9 +1458,8 @@ static void drop_older(Xapian::WritableDatabase &dest, const std::vector<Xapian:
         for (Xapian::TermIterator t = src.allterms_begin(NG_PREFIX_ARTICLE); t != src.allterms_end(NG_PREFIX_ARTICLE);
              ++t) {
             const Xapian::doccount keep = t.get_termfreq(), have = dest.get_termfreq(*t);
-            if (have <= keep ||
-                std::any_of(sources.begin() + static_cast<std::ptrdiff_t>(i) + 1, sources.end(),
-                            [&](const Xapian::Database &later) { return later.term_exists(*t); }))
+            if (have <= keep || std::any_of(sources.begin() + static_cast<std::ptrdiff_t>(i) + 1, sources.end(),
+                                            [&](const Xapian::Database &later) { return later.term_exists(*t); }))
                 continue; /* no older version, or a later source has the latest */
             Xapian::PostingIterator p = dest.postlist_begin(*t);
             for (Xapian::doccount n = 0; n < have - keep; n++, ++p)
