@@ -876,6 +876,13 @@ struct candidate {
     std::string id;
 };
 
+/* Append the hits of MSET to C, with their article ids when COLLAPSED. */
+static void append_hits(const Xapian::MSet &mset, bool collapsed, std::vector<candidate> &c)
+{
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+        c.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+}
+
 /* Order the re-ranked candidates C best first (stable: equal scores keep the
  * order of their passages) and keep the page of hits OFFSET .. WANT. */
 static void page(std::vector<candidate> &c, size_t want, size_t offset)
@@ -1076,8 +1083,7 @@ static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_sea
          * terms' statistics stands for the whole index: halve it */
         const Xapian::doccount lower = h.mset.get_matches_lower_bound(), upper = h.mset.get_matches_upper_bound();
         *estimate += lower == upper ? lower : std::max<Xapian::doccount>(lower, h.mset.get_matches_estimated() / 2);
-        for (Xapian::MSetIterator it = h.mset.begin(); it != h.mset.end(); ++it)
-            c.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+        append_hits(h.mset, collapsed, c);
     }
     /* Xapian's order: by score, then by document id */
     std::sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) {
@@ -1108,8 +1114,7 @@ static std::vector<candidate> best_hits(ng_store_t *store, Xapian::Enquire &enqu
         return c;
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
     *estimate = mset.get_matches_estimated();
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
-        c.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+    append_hits(mset, collapsed, c);
     return c;
 }
 
@@ -1224,8 +1229,7 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
                 Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(opts->offset),
                                                      static_cast<Xapian::doccount>(opts->limit));
                 results->estimate = mset.get_matches_estimated();
-                for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
-                    hits.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
+                append_hits(mset, collapsed, hits);
             } else if (!ranked) {
                 hits =
                     best_hits(store, enquire, query, opts, collapsed, opts->offset + opts->limit, &results->estimate);
