@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <iterator>
 #include <map>
 #include <new>
 #include <set>
@@ -32,6 +33,7 @@ struct ng_store {
     Xapian::Database *adb;          /* the articles (== awdb when writing); NULL if the index has none */
     Xapian::WritableDatabase *awdb; /* NULL when read-only */
     Xapian::Database *db2;          /* the passages again, for a second thread; NULL until one needs it */
+    Xapian::Database *adb2;         /* the articles again, likewise */
     std::string path;
     std::string errmsg;
     bool bulk;             /* NG_STORE_BULK: no transactions */
@@ -49,7 +51,7 @@ static ng_store_t *new_store(const char *path)
     ng_store_t *store = new ng_store;
     store->db = store->adb = NULL;
     store->wdb = store->awdb = NULL;
-    store->db2 = NULL;
+    store->db2 = store->adb2 = NULL;
     store->path = path;
     store->bulk = false;
     store->articles_missing = false;
@@ -70,6 +72,7 @@ static void delete_store(ng_store_t *store)
     else
         delete store->adb;
     delete store->db2;
+    delete store->adb2;
     delete store;
 }
 
@@ -587,6 +590,8 @@ template <typename Fn> static void with_reopen(ng_store_t *store, Fn fn)
                 store->adb->reopen();
             if (store->db2)
                 store->db2->reopen();
+            if (store->adb2)
+                store->adb2->reopen();
         }
     }
 }
@@ -989,29 +994,16 @@ static Xapian::doccount match_cost(const Xapian::Database &db, const ng_qnode_t 
  * 108). */
 static const Xapian::doccount SPLIT_MIN_POSTINGS = 5000;
 
-/* The passages opened a second time, at the revision of store->db, for the
- * second thread (a Xapian object is not for two threads at once); NULL when
- * the two cannot be had at one revision. */
-static Xapian::Database *second_handle(ng_store_t *store)
-{
-    if (!store->db2)
-        store->db2 = new Xapian::Database(store->path);
-    for (int attempt = 0; attempt < 3 && store->db2->get_revision() != store->db->get_revision(); attempt++) {
-        store->db->reopen();
-        store->db2->reopen();
-    }
-    return store->db2->get_revision() == store->db->get_revision() ? store->db2 : NULL;
-}
-
-/* Is QUERY worth matching in two threads? */
-static bool worth_splitting(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts)
+/* Is a match worth two threads, with COST() postings against MIN? */
+template <typename Cost>
+static bool worth_splitting(ng_store_t *store, const ng_search_opts_t *opts, Cost cost, Xapian::doccount min)
 {
     if (store->wdb || !store->local || opts->split == NG_SPLIT_NEVER)
         return false;
     if (opts->split == NG_SPLIT_ALWAYS)
         return true;
     static const unsigned cores = std::thread::hardware_concurrency();
-    return cores >= 2 && match_cost(*store->db, query) >= SPLIT_MIN_POSTINGS;
+    return cores >= 2 && cost() >= min;
 }
 
 /* Move THREAD, just started, off the CPU this thread runs on. Left to
@@ -1032,64 +1024,86 @@ static void start_elsewhere(std::thread &thread)
 #endif
 }
 
-/* One thread's half of a split match: its hits, or what it threw. */
+/* One thread's half of a split match: its hits and estimates, or what it
+ * threw. */
 struct half_match {
-    Xapian::MSet mset;
+    std::vector<candidate> hits;
+    Xapian::doccount lower = 0, upper = 0, estimated = 0;
     std::exception_ptr error;
+    void count(const Xapian::MSet &mset)
+    {
+        lower = mset.get_matches_lower_bound();
+        upper = mset.get_matches_upper_bound();
+        estimated = mset.get_matches_estimated();
+    }
 };
 
-/* The best WANT hits of QUERY by score (the best passage of each article
- * when COLLAPSED) into C, as one Enquire over the whole index gives them,
- * found by two threads each over half of the document ids, each with its
- * own database handle and query objects (Xapian's reference counts are not
- * atomic). False when the match cannot be split. */
-static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts, bool collapsed,
-                        size_t want, unsigned long *estimate, std::vector<candidate> &c)
+/* Run MATCH(db, lo, hi, half) over the two halves of the document ids of
+ * ONE, the database at PATH: the first half here, the second in a thread
+ * of its own through *AGAIN, PATH opened a second time (by that thread, so
+ * that opening it costs no time here) at ONE's revision; put their best
+ * WANT hits into C in Xapian's order (by score, then by document id), the
+ * first of an article's when UNIQUE, and the match's estimate into
+ * *ESTIMATE. When *AGAIN cannot be had at ONE's revision (a writer
+ * committed, or another index took PATH's place), this thread matches the
+ * second half too, through ONE. False when the match cannot be split. */
+template <typename Match>
+static bool in_two_halves(Xapian::Database *one, const std::string &path, Xapian::Database **again, Match match,
+                          bool unique, size_t want, unsigned long *estimate, std::vector<candidate> &c)
 {
-    Xapian::Database *other = second_handle(store);
-    const Xapian::docid last = store->db->get_lastdocid(), mid = last / 2;
-    if (!other || mid == 0)
+    const Xapian::docid last = one->get_lastdocid(), mid = last / 2;
+    if (mid == 0)
         return false;
+    const std::string uuid = one->get_uuid();
+    const Xapian::rev rev = one->get_revision();
     half_match half[2];
+    bool elsewhere = false;
     auto run = [&](const Xapian::Database *db, Xapian::docid lo, Xapian::docid hi, half_match *out) {
         try {
-            Xapian::Enquire enquire(*db);
-            enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, build_query(*db, query),
-                                            Xapian::Query((new DocidRange(lo, hi))->release())));
-            enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
-            if (collapsed)
-                enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
-            out->mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
+            match(*db, lo, hi, *out);
         } catch (...) {
             out->error = std::current_exception();
         }
     };
+    auto second_half = [&] {
+        try {
+            if (!*again)
+                *again = new Xapian::Database(path);
+            else if ((*again)->get_revision() != rev)
+                (*again)->reopen();
+            elsewhere = (*again)->get_uuid() == uuid && (*again)->get_revision() == rev;
+        } catch (...) {
+            return; /* the first thread matches it */
+        }
+        if (elsewhere)
+            run(*again, mid + 1, last, &half[1]);
+    };
     std::thread second;
     try {
-        second = std::thread(run, other, mid + 1, last, &half[1]);
+        second = std::thread(second_half);
     } catch (const std::system_error &) {
         return false; /* no thread to be had: one will do */
     }
     start_elsewhere(second);
-    run(store->db, 1, mid, &half[0]);
+    run(one, 1, mid, &half[0]);
     second.join();
+    if (!elsewhere)
+        run(one, mid + 1, last, &half[1]);
     for (const half_match &h : half)
         if (h.error)
             std::rethrow_exception(h.error);
     *estimate = 0;
     c.clear();
-    for (const half_match &h : half) {
+    for (half_match &h : half) {
         /* the range claims every document, so a half's estimate from the
          * terms' statistics stands for the whole index: halve it */
-        const Xapian::doccount lower = h.mset.get_matches_lower_bound(), upper = h.mset.get_matches_upper_bound();
-        *estimate += lower == upper ? lower : std::max<Xapian::doccount>(lower, h.mset.get_matches_estimated() / 2);
-        append_hits(h.mset, collapsed, c);
+        *estimate += h.lower == h.upper ? h.lower : std::max<Xapian::doccount>(h.lower, h.estimated / 2);
+        std::move(h.hits.begin(), h.hits.end(), std::back_inserter(c));
     }
-    /* Xapian's order: by score, then by document id */
     std::sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) {
         return x.score > y.score || (x.score == y.score && x.docid < y.docid);
     });
-    if (collapsed) {
+    if (unique) {
         /* an article both halves hold keeps its better passage, the first */
         std::vector<candidate> kept;
         std::set<std::string> seen;
@@ -1103,6 +1117,33 @@ static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_sea
     return true;
 }
 
+/* The query of a half: Q filtered by the document ids LO .. HI. */
+static Xapian::Query in_range(const Xapian::Query &q, Xapian::docid lo, Xapian::docid hi)
+{
+    return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query((new DocidRange(lo, hi))->release()));
+}
+
+/* The best WANT hits of QUERY by score (the best passage of each article
+ * when COLLAPSED) into C, as one Enquire over the whole index gives them,
+ * found by two threads each over half of the document ids, each with its
+ * own database handle and query objects (Xapian's reference counts are not
+ * atomic). False when the match cannot be split. */
+static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts, bool collapsed,
+                        size_t want, unsigned long *estimate, std::vector<candidate> &c)
+{
+    auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(in_range(build_query(db, query), lo, hi));
+        enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+        if (collapsed)
+            enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
+        const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
+        out.count(mset);
+        append_hits(mset, collapsed, out.hits);
+    };
+    return in_two_halves(store->db, store->path, &store->db2, match, collapsed, want, estimate, c);
+}
+
 /* The best WANT hits of ENQUIRE's query, QUERY, by score: in two threads
  * when that is worth it. */
 static std::vector<candidate> best_hits(ng_store_t *store, Xapian::Enquire &enquire, const ng_qnode_t *query,
@@ -1110,7 +1151,9 @@ static std::vector<candidate> best_hits(ng_store_t *store, Xapian::Enquire &enqu
                                         unsigned long *estimate)
 {
     std::vector<candidate> c;
-    if (worth_splitting(store, query, opts) && split_match(store, query, opts, collapsed, want, estimate, c))
+    auto cost = [&] { return match_cost(*store->db, query); };
+    if (worth_splitting(store, opts, cost, SPLIT_MIN_POSTINGS) &&
+        split_match(store, query, opts, collapsed, want, estimate, c))
         return c;
     Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
     *estimate = mset.get_matches_estimated();
@@ -1155,6 +1198,58 @@ static bool any_word(const ng_qnode_t *query)
     return query->nkids > 0;
 }
 
+/* About how many postings an any-word match of QUERY walks: all of a
+ * word's, or of any-word's but the most common (which Xapian leaves to be
+ * matched only where the others are, once the best hits have risen above
+ * what it alone could score). */
+static Xapian::doccount any_word_cost(const Xapian::Database &db, const ng_qnode_t *query)
+{
+    std::vector<std::string> terms;
+    ng_qnode_each_match_term(query, collect_match_term, &terms);
+    Xapian::doccount sum = 0, most = 0;
+    for (const std::string &t : terms) {
+        const Xapian::doccount n = db.get_termfreq(t);
+        sum += n;
+        most = std::max(most, n);
+    }
+    return terms.size() > 1 ? sum - most : sum;
+}
+
+/* From this many postings on (any_word_cost), the articles' match of an
+ * any-word query runs in two threads. Measured on the 500 MB benchmark
+ * index (bench/queries.tsv, its 96 any-word and one-word queries, the
+ * articles' match in one thread against two, 4 x 7 runs): from 4,000 on,
+ * two threads were faster for almost every query, by 15-25% from 1.3 ms
+ * on; below, one thread was faster for most, by up to 40% for the cheapest
+ * (0.3 ms), which do not gain what starting the thread costs. */
+static const Xapian::doccount ANY_SPLIT_MIN_POSTINGS = 4000;
+
+/* The best WANT articles by their article score for the words of QUERY,
+ * with their ids; in two threads when that is worth it. */
+static std::vector<candidate> best_articles(ng_store_t *store, const ng_qnode_t *query, const ng_search_opts_t *opts,
+                                            size_t want, unsigned long *estimate)
+{
+    std::vector<candidate> c;
+    /* the articles LO .. HI (all of them when HI is 0) */
+    auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
+        Xapian::Enquire enquire(db);
+        enquire.set_query(hi ? in_range(article_query(query), lo, hi) : article_query(query));
+        enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+        const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
+        out.count(mset);
+        for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
+            out.hits.push_back(candidate{it.get_weight(), *it, it.get_document().get_value(NG_SLOT_ARTICLE)});
+    };
+    auto cost = [&] { return any_word_cost(*store->adb, query); };
+    if (worth_splitting(store, opts, cost, ANY_SPLIT_MIN_POSTINGS) &&
+        in_two_halves(store->adb, articles_path(store->path), &store->adb2, match, false, want, estimate, c))
+        return c;
+    half_match whole;
+    match(*store->adb, 1, 0, whole);
+    *estimate = whole.estimated;
+    return whole.hits;
+}
+
 /* The combined ranking of an any-word query, articles first: the leading
  * articles by their article score are the candidates (the article score
  * dominates the combined one), and their best passages are found among
@@ -1166,33 +1261,29 @@ static bool any_word(const ng_qnode_t *query)
 static bool article_first_ranking(ng_store_t *store, const Xapian::Query &xq, const ng_qnode_t *query,
                                   const ng_search_opts_t *opts, unsigned long *estimate, std::vector<candidate> &c)
 {
-    Xapian::Enquire articles(*store->adb);
-    articles.set_query(article_query(query));
-    articles.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
     const size_t want = opts->offset + opts->limit;
     for (size_t pool = want + std::max<size_t>(20, 2 * want);; pool *= 2) {
         if (pool > MAX_FILTERED_ARTICLES)
             return false; /* too many to look for their passages by id */
-        Xapian::MSet top = articles.get_mset(0, static_cast<Xapian::doccount>(pool));
-        *estimate = top.get_matches_estimated();
+        const std::vector<candidate> top = best_articles(store, query, opts, pool, estimate);
         std::map<std::string, double> score;
         std::vector<Xapian::Query> ids;
-        for (Xapian::MSetIterator it = top.begin(); it != top.end(); ++it) {
-            const std::string id = it.get_document().get_value(NG_SLOT_ARTICLE);
-            score[id] = it.get_weight();
-            ids.emplace_back(identity_term(NG_PREFIX_ARTICLE, id));
+        for (const candidate &art : top) {
+            score[art.id] = art.score;
+            ids.emplace_back(identity_term(NG_PREFIX_ARTICLE, art.id));
         }
+        std::vector<candidate> best;
         Xapian::Enquire passages(*store->db);
         passages.set_query(
             Xapian::Query(Xapian::Query::OP_FILTER, xq, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
         passages.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
         passages.set_collapse_key(NG_SLOT_ARTICLE, 1);
-        Xapian::MSet best = passages.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
+        append_hits(passages.get_mset(0, static_cast<Xapian::doccount>(ids.size())), true, best);
         c.clear();
-        for (Xapian::MSetIterator it = best.begin(); it != best.end(); ++it) {
-            const double a = score[it.get_collapse_key()];
-            c.push_back(candidate{opts->rank == NG_RANK_ARTICLE ? a : a + opts->passage_weight * it.get_weight(), *it,
-                                  it.get_collapse_key()});
+        for (const candidate &p : best) {
+            const double a = score[p.id];
+            c.push_back(
+                candidate{opts->rank == NG_RANK_ARTICLE ? a : a + opts->passage_weight * p.score, p.docid, p.id});
         }
         if (c.size() >= want || top.size() < pool)
             break;
