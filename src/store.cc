@@ -1198,10 +1198,10 @@ static bool any_word(const ng_qnode_t *query)
     return query->nkids > 0;
 }
 
-/* About how many postings an any-word match of QUERY walks: all of a
- * word's, or of any-word's but the most common (which Xapian leaves to be
- * matched only where the others are, once the best hits have risen above
- * what it alone could score). */
+/* About how many postings an any-word match of QUERY walks: its word's, or
+ * of several words, those of all but the most common (which Xapian leaves
+ * to be matched only where the others are, once the best hits score more
+ * than it alone could). */
 static Xapian::doccount any_word_cost(const Xapian::Database &db, const ng_qnode_t *query)
 {
     std::vector<std::string> terms;
@@ -1272,18 +1272,17 @@ static bool article_first_ranking(ng_store_t *store, const Xapian::Query &xq, co
             score[art.id] = art.score;
             ids.emplace_back(identity_term(NG_PREFIX_ARTICLE, art.id));
         }
-        std::vector<candidate> best;
         Xapian::Enquire passages(*store->db);
         passages.set_query(
             Xapian::Query(Xapian::Query::OP_FILTER, xq, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
         passages.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
         passages.set_collapse_key(NG_SLOT_ARTICLE, 1);
-        append_hits(passages.get_mset(0, static_cast<Xapian::doccount>(ids.size())), true, best);
+        Xapian::MSet best = passages.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
         c.clear();
-        for (const candidate &p : best) {
-            const double a = score[p.id];
-            c.push_back(
-                candidate{opts->rank == NG_RANK_ARTICLE ? a : a + opts->passage_weight * p.score, p.docid, p.id});
+        for (Xapian::MSetIterator it = best.begin(); it != best.end(); ++it) {
+            const double a = score[it.get_collapse_key()];
+            c.push_back(candidate{opts->rank == NG_RANK_ARTICLE ? a : a + opts->passage_weight * it.get_weight(), *it,
+                                  it.get_collapse_key()});
         }
         if (c.size() >= want || top.size() < pool)
             break;
