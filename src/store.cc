@@ -832,6 +832,13 @@ static void collect_match_term(void *ctx, const ng_qnode_t *term)
     static_cast<std::vector<std::string> *>(ctx)->push_back(term->term);
 }
 
+/* The weighting of every match: BM25 with the user's k1, b and least
+ * normalised length, k2 0 (no correction for the query's length), k3 1. */
+static Xapian::BM25Weight bm25(const ng_search_opts_t *opts)
+{
+    return Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen);
+}
+
 /* What an article document is matched by: the words that make a passage of
  * QUERY match, any of them (an empty query when there are none). */
 static Xapian::Query article_query(const ng_qnode_t *query)
@@ -866,7 +873,7 @@ static std::map<std::string, double> article_scores(ng_store_t *store, const ng_
     }
     Xapian::Enquire enquire(*store->adb);
     enquire.set_query(xq);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+    enquire.set_weighting_scheme(bm25(opts));
     Xapian::MSet mset =
         enquire.get_mset(0, filtered ? static_cast<Xapian::doccount>(ids.size()) : store->adb->get_doccount());
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
@@ -1134,7 +1141,7 @@ static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_sea
     auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
         Xapian::Enquire enquire(db);
         enquire.set_query(in_range(build_query(db, query), lo, hi));
-        enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+        enquire.set_weighting_scheme(bm25(opts));
         if (collapsed)
             enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
         const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
@@ -1234,7 +1241,7 @@ static std::vector<candidate> best_articles(ng_store_t *store, const ng_qnode_t 
     auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
         Xapian::Enquire enquire(db);
         enquire.set_query(hi ? in_range(article_query(query), lo, hi) : article_query(query));
-        enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+        enquire.set_weighting_scheme(bm25(opts));
         const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
         out.count(mset);
         for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
@@ -1275,7 +1282,7 @@ static bool article_first_ranking(ng_store_t *store, const Xapian::Query &xq, co
         Xapian::Enquire passages(*store->db);
         passages.set_query(
             Xapian::Query(Xapian::Query::OP_FILTER, xq, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
-        passages.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+        passages.set_weighting_scheme(bm25(opts));
         passages.set_collapse_key(NG_SLOT_ARTICLE, 1);
         Xapian::MSet best = passages.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
         c.clear();
@@ -1302,7 +1309,7 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
             const Xapian::Query xq = build_query(*store->db, query);
             Xapian::Enquire enquire(*store->db);
             enquire.set_query(xq);
-            enquire.set_weighting_scheme(Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen));
+            enquire.set_weighting_scheme(bm25(opts));
             const bool collapsed = !opts->all_passages;
             if (collapsed)
                 enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
