@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -1542,8 +1543,39 @@ static void compact_into(const std::vector<std::string> &paths, const char *dest
         passages.add_database(Xapian::Database(path));
         articles.add_database(Xapian::Database(articles_path(path)));
     }
-    passages.compact(dest);
-    articles.compact(articles_path(dest));
+    /* The articles in a thread of their own, beside the passages: they take
+     * about 40% of the passages' time (4.3 against 11.0 s for the 500 MB
+     * benchmark index), and each compaction keeps one CPU busy. */
+    if (mkdir(dest, 0777) != 0 && errno != EEXIST) /* the articles' folder goes inside */
+        throw Xapian::DatabaseCreateError(std::string("cannot create ") + dest, errno);
+    std::exception_ptr error;
+    auto compact_articles = [&] {
+        try {
+            articles.compact(articles_path(dest));
+        } catch (...) {
+            error = std::current_exception();
+        }
+    };
+    std::thread beside;
+    try {
+        beside = std::thread(compact_articles);
+    } catch (const std::system_error &) {
+        compact_articles(); /* no thread to be had: one after the other */
+    }
+    {
+        /* joined however the passages' compaction ends */
+        struct joiner {
+            std::thread &thread;
+            ~joiner()
+            {
+                if (thread.joinable())
+                    thread.join();
+            }
+        } join{beside};
+        passages.compact(dest);
+    }
+    if (error)
+        std::rethrow_exception(error);
 }
 
 /* In DEST, made by compacting databases in order (SOURCES, perhaps after
