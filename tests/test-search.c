@@ -589,16 +589,18 @@ static void describe_hits(ng_store_t *st, ng_qnode_t *query, ng_search_opts_t *o
     ng_results_destroy(res);
 }
 
+/* The queries matched in one thread and in two, each alone and as any-word. */
+static const char *const split_queries[] = {
+    "the",         "troop iraq",        "\"the war\"",        "said -oil",        "troop NEAR/3 war",
+    "war OR talk", "\"gun said\" bank", "(oil OR bank) rate", "iraq ADJ/2 syria", "withdr* deal",
+    "quorum",      "quorum OR gun",
+};
+
 /* A match split between two threads, one per half of the document ids,
  * gives the hits, scores and order of one thread's (its estimate is the sum
  * of two estimates: not compared). */
 static void test_split(const char *path)
 {
-    static const char *const queries[] = {
-        "the",         "troop iraq",        "\"the war\"",        "said -oil",        "troop NEAR/3 war",
-        "war OR talk", "\"gun said\" bank", "(oil OR bank) rate", "iraq ADJ/2 syria", "withdr* deal",
-        "quorum",      "quorum OR gun",
-    };
     static const struct {
         int all_passages, rank;
         size_t offset, limit;
@@ -611,9 +613,9 @@ static void test_split(const char *path)
     if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
         bail("cannot open the second index");
     for (size_t any = 0; any < 2; any++)
-        for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++)
+        for (size_t i = 0; i < sizeof split_queries / sizeof split_queries[0]; i++)
             for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-                ng_qnode_t *q = parse(queries[i], any ? NG_QUERY_ANY : 0);
+                ng_qnode_t *q = parse(split_queries[i], any ? NG_QUERY_ANY : 0);
                 ng_search_opts_t opts;
                 ng_search_opts_init(&opts);
                 opts.all_passages = modes[m].all_passages;
@@ -625,8 +627,8 @@ static void test_split(const char *path)
                 opts.split = NG_SPLIT_ALWAYS;
                 describe_hits(st, q, &opts, &two, &est2);
                 ok((one.len > 0 || modes[m].offset > 0) && strcmp(ng_buf_str(&one), ng_buf_str(&two)) == 0 && est2 > 0,
-                   "%s%s (passages %d, rank %d, hits %zu-%zu): split, the same hits", any ? "--any " : "", queries[i],
-                   modes[m].all_passages, modes[m].rank, modes[m].offset, modes[m].limit);
+                   "%s%s (passages %d, rank %d, hits %zu-%zu): split, the same hits", any ? "--any " : "",
+                   split_queries[i], modes[m].all_passages, modes[m].rank, modes[m].offset, modes[m].limit);
                 if (strcmp(ng_buf_str(&one), ng_buf_str(&two)) != 0)
                     printf("#   one: %s\n# split: %s\n", ng_buf_str(&one), ng_buf_str(&two));
                 ng_qnode_free(q);
@@ -636,17 +638,16 @@ static void test_split(const char *path)
     ng_buf_free(&two);
 }
 
-/* The hits of the queries of test_split on ST, in one thread (SPLIT
- * NG_SPLIT_NEVER) or two (NG_SPLIT_ALWAYS), one line each into OUT. */
+/* The hits of split_queries on ST, in one thread (SPLIT NG_SPLIT_NEVER) or
+ * two (NG_SPLIT_ALWAYS), one line each into OUT. */
 static void describe_queries(ng_store_t *st, int split, ng_buf_t *out)
 {
-    static const char *const queries[] = {"the", "troop iraq", "\"the war\"", "war OR talk", "quorum OR gun"};
     ng_buf_t one = NG_BUF_INIT;
     unsigned long est;
     ng_buf_clear(out);
     for (size_t any = 0; any < 2; any++)
-        for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
-            ng_qnode_t *q = parse(queries[i], any ? NG_QUERY_ANY : 0);
+        for (size_t i = 0; i < sizeof split_queries / sizeof split_queries[0]; i++) {
+            ng_qnode_t *q = parse(split_queries[i], any ? NG_QUERY_ANY : 0);
             ng_search_opts_t opts;
             ng_search_opts_init(&opts);
             opts.split = split;
