@@ -896,6 +896,12 @@ static void append_hits(const Xapian::MSet &mset, bool collapsed, std::vector<ca
         c.push_back(candidate{it.get_weight(), *it, collapsed ? it.get_collapse_key() : std::string()});
 }
 
+/* Drop the first OFFSET hits of C (those before the page asked for). */
+static void skip_hits(std::vector<candidate> &c, size_t offset)
+{
+    c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(offset, c.size())));
+}
+
 /* Order the re-ranked candidates C best first (stable: equal scores keep the
  * order of their passages) and keep the page of hits OFFSET .. WANT. */
 static void page(std::vector<candidate> &c, size_t want, size_t offset)
@@ -903,7 +909,7 @@ static void page(std::vector<candidate> &c, size_t want, size_t offset)
     std::stable_sort(c.begin(), c.end(), [](const candidate &x, const candidate &y) { return x.score > y.score; });
     if (c.size() > want)
         c.resize(want);
-    c.erase(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(std::min(offset, c.size())));
+    skip_hits(c, offset);
 }
 
 /* A filter of the document ids LO .. HI. It claims to match every document,
@@ -1331,8 +1337,7 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
             } else if (!ranked) {
                 hits =
                     best_hits(store, enquire, query, opts, collapsed, opts->offset + opts->limit, &results->estimate);
-                hits.erase(hits.begin(),
-                           hits.begin() + static_cast<std::ptrdiff_t>(std::min(opts->offset, hits.size())));
+                skip_hits(hits, opts->offset);
             }
             results->data.clear();
             results->ids.clear();
