@@ -78,9 +78,13 @@ def main():
             index["scriptindex"][0] / ng_wall, index["fts5"][0] / ng_wall, index["newsgrep-1"][0] / ng_wall))
     if "nightly" in index:
         night_mb = int(open(os.path.join(work, "night-bytes")).read()) / 1e6
-        night = ("A nightly dump of %.0f MB of JSON Lines (other articles): added to this index in %.1f s "
-                 "(by the workers, merged onto a copy of the index; peak RSS %s MiB)" % (
-                     night_mb, index["nightly"][0], rss_cell(*index["nightly"][2:])))
+        night = "A nightly dump of %.0f MB of JSON Lines (other articles): " % night_mb
+        searchable = os.path.join(work, "nightly.searchable")
+        if os.path.exists(searchable):
+            night += ("searchable after %.1f s (a whole `newsgrep` process, run every 0.1 s from the start, "
+                      "found its last article) and " % float(open(searchable).read()))
+        night += ("added to this index in %.1f s (by the workers, merged onto a copy of the index; "
+                  "peak RSS %s MiB)" % (index["nightly"][0], rss_cell(*index["nightly"][2:])))
         if "nightly-1" in index:
             night += " or in %.1f s by one writer (`--jobs 1`, commits every 1000 articles; peak RSS %s MiB)" % (
                 index["nightly-1"][0], rss_cell(*index["nightly-1"][2:]))

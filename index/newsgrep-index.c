@@ -523,8 +523,6 @@ static int merge_dump(void *ctx, const char *key, const char *value)
     return 0;
 }
 
-static int merge_all(const options_t *opt, char **parts, size_t n, const char *dest, const char *base);
-
 static void free_paths(char **paths, size_t n)
 {
     for (size_t i = 0; paths && i < n; i++)
@@ -532,37 +530,38 @@ static void free_paths(char **paths, size_t n)
     free(paths);
 }
 
-/* Merge the parts of ASIDE (the JOBS workers' PARTS, each perhaps followed by
- * more: ng_sink_part_path) into ASIDE/index (onto a copy of the index BASE,
- * when not NULL), with the merged ledger. */
-static int merge_parts(const options_t *opt, char **first, unsigned jobs, const char *dest, const char *base)
+/* The parts the JOBS workers wrote (their FIRST parts, each perhaps followed
+ * by more: ng_sink_part_path) into *PARTS, *N of them; -1 when out of
+ * memory. */
+static int list_parts(char **first, unsigned jobs, char ***parts, size_t *n)
 {
-    char **parts = NULL;
-    size_t nparts = 0;
+    *parts = NULL;
+    *n = 0;
     for (unsigned k = 0; k < jobs; k++) {
         for (unsigned number = 0;; number++) {
             char *path = ng_sink_part_path(first[k], number);
-            char **more = path ? realloc(parts, (nparts + 1) * sizeof *parts) : NULL;
+            char **more = path ? realloc(*parts, (*n + 1) * sizeof **parts) : NULL;
             struct stat st;
             if (!more) {
                 free(path);
-                die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
-                free_paths(parts, nparts);
-                return EXIT_TROUBLE;
+                free_paths(*parts, *n);
+                *parts = NULL;
+                *n = 0;
+                return -1;
             }
-            parts = more;
+            *parts = more;
             if (number > 0 && stat(path, &st) != 0) {
                 free(path);
                 break;
             }
-            parts[nparts++] = path;
+            (*parts)[(*n)++] = path;
         }
     }
-    int rc = merge_all(opt, parts, nparts, dest, base);
-    free_paths(parts, nparts);
-    return rc;
+    return 0;
 }
 
+/* Merge PARTS (N of them) into DEST (onto a copy of the index BASE, when not
+ * NULL), with the merged ledger. */
 static int merge_all(const options_t *opt, char **parts, size_t n, const char *dest, const char *base)
 {
     dump_list_t m;
@@ -638,8 +637,11 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
                     ng_sink_t **held)
 {
     const char *base = held ? opt->db : NULL;
-    double start = now();
-    ng_buf_t aside = NG_BUF_INIT, dest = NG_BUF_INIT;
+    double start = now(), searchable = 0;
+    int shown = 0; /* the parts searched with the index while merged (ng_sink_show_parts) */
+    ng_buf_t aside = NG_BUF_INIT, dest = NG_BUF_INIT, view = NG_BUF_INIT;
+    char **all = NULL; /* every part, the workers' first and those after */
+    size_t nall = 0;
     char **parts = calloc(jobs, sizeof *parts);
     pid_t *pids = calloc(jobs, sizeof *pids);
     int *fds = calloc(jobs, sizeof *fds);
@@ -732,16 +734,36 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
         rc = finish(opt, &total, start); /* nothing new: the index stays as it is */
         goto remove;
     }
-    if (merge_parts(opt, parts, jobs, dest.data, base) != EXIT_OK)
+    if (list_parts(parts, jobs, &all, &nall) != 0) {
+        die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
         goto remove;
+    }
+    /* New articles only (a replaced one would show in both versions): they
+     * can be searched with the index while they are merged onto it. */
+    if (base && total.replaced == 0) {
+        int r = ng_sink_show_parts(opt->db, aside.data, all, nall);
+        if ((shown = r == 0))
+            searchable = now() - start;
+        else if (r < 0)
+            die("warning: the new articles are searched only once merged: %s", strerror(errno));
+    }
+    if (ng_buf_append_str(&view, aside.data) != 0 || ng_buf_append_str(&view, "/view") != 0) {
+        die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+        goto hide;
+    }
+    if (merge_all(opt, all, nall, dest.data, shown ? view.data : base) != EXIT_OK)
+        goto hide;
     if (base) {
         if (ng_sink_swap_index(dest.data, opt->db) != 0) {
             die("cannot put the new index in place of %s: %s", opt->db, strerror(errno));
-            goto remove;
+            goto hide;
         }
-        /* the old index, now at DEST, is removed with its lock */
+        /* the old index, now aside, is removed with its lock */
         ng_sink_close(*held);
         *held = NULL;
+        if (shown && !opt->quiet)
+            fprintf(stderr, "%s: the new articles were searchable after %.1f s, merged into the index after %.1f s\n",
+                    program, searchable, now() - start);
         rc = finish(opt, &total, start);
         goto remove;
     }
@@ -754,10 +776,19 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
         goto remove;
     }
     rc = finish(opt, &total, start);
+    goto remove;
+hide:
+    /* the index back in its place, or kept aside for the next writer to put back */
+    if (shown && ng_sink_hide_parts(opt->db, aside.data) != 0) {
+        die("cannot put index %s back in its place from %s: %s", opt->db, view.data, strerror(errno));
+        goto out;
+    }
 remove:
     ng_sink_remove_folder(aside.data);
 out:
     free_bulk(parts, pids, fds, jobs, &aside, &dest);
+    free_paths(all, nall);
+    ng_buf_free(&view);
     return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,7 +95,8 @@ int ng_sink_vacant(const char *path)
  * one would leave Xapian's lock file in it. */
 static int foreign_folder(const char *path)
 {
-    static const char *const versions[] = {"iamglass", "iamchert", "iamhoney"};
+    /* a stub too: the index while an addition is merged (ng_sink_show_parts) */
+    static const char *const versions[] = {"iamglass", "iamchert", "iamhoney", "XAPIANDB"};
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return 0;
@@ -174,12 +176,18 @@ static int split_path(const char *path, ng_buf_t *dir, ng_buf_t *base)
     return ng_buf_append(dir, path, slash == path ? 1 : (size_t)(slash - path)) || ng_buf_append_str(base, slash + 1);
 }
 
+struct leftovers {
+    const char *path;   /* the index */
+    const char *prefix; /* the name of its folders aside, but the PID: PATH.new- */
+};
+
 /* Remove the folder FILE named NAME if it is PREFIX (PATH.new-) PID and its
- * process is gone. */
-static void remove_leftover(void *prefix, const char *file, const char *name)
+ * process is gone, after putting back the index it was adding to. */
+static void remove_leftover(void *ctx, const char *file, const char *name)
 {
-    const size_t n = strlen(prefix);
-    if (strncmp(name, prefix, n) != 0)
+    const struct leftovers *l = ctx;
+    const size_t n = strlen(l->prefix);
+    if (strncmp(name, l->prefix, n) != 0)
         return;
     char *end;
     long pid = strtol(name + n, &end, 10);
@@ -187,18 +195,26 @@ static void remove_leftover(void *prefix, const char *file, const char *name)
         return;
     if (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
         return; /* its maker is still at work */
+    /* one writer at a time puts the index back; the others find it done */
+    int fd = open(file, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, LOCK_EX) == 0)
+        ng_sink_hide_parts(l->path, file);
     ng_sink_remove_folder(file);
+    if (fd >= 0)
+        close(fd);
 }
 
 /* Remove PATH.new-PID folders whose process is gone: indexes being made when
  * their maker was killed. */
 void ng_sink_remove_leftovers(const char *path)
 {
-    ng_buf_t dir = NG_BUF_INIT, base = NG_BUF_INIT;
-    if (split_path(path, &dir, &base) == 0 && ng_buf_append_str(&base, ".new-") == 0)
-        each_entry(dir.data, remove_leftover, base.data);
+    ng_buf_t dir = NG_BUF_INIT, prefix = NG_BUF_INIT;
+    if (split_path(path, &dir, &prefix) == 0 && ng_buf_append_str(&prefix, ".new-") == 0) {
+        struct leftovers l = {path, prefix.data};
+        each_entry(dir.data, remove_leftover, &l);
+    }
     ng_buf_free(&dir);
-    ng_buf_free(&base);
+    ng_buf_free(&prefix);
 }
 
 /* Make the durable rename of PATH's folder entry survive a power cut too. */
@@ -322,6 +338,136 @@ int ng_sink_can_swap(const char *dir)
     ng_buf_free(&a);
     ng_buf_free(&b);
     return can;
+}
+
+/* --- the index and the parts of an addition, read together ---------------
+ * While the parts of an addition are merged onto a copy of the index, they
+ * can already be searched beside it: a Xapian stub database listing the
+ * index and the parts (one for the passages, one for the articles) takes the
+ * index's place, and the index waits at ASIDE/view for the merge, whose
+ * result then takes the stub's place. A maker killed in between leaves the
+ * stub, which still reads; the next writer puts the index back
+ * (ng_sink_remove_leftovers), as if the addition had not started. */
+
+/* Write the file PATH holding TEXT, on disk before this returns. */
+static int write_synced(const char *path, const ng_buf_t *text)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < text->len) {
+        ssize_t k = write(fd, text->data + done, text->len - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        done += (size_t)k;
+    }
+    if (fdatasync(fd) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return close(fd);
+}
+
+/* Append the stub lines of the glass databases ASIDE/view and PARTS to
+ * STUB, as seen from a stub UP folders below the index's folder (the
+ * aside's name there is NAME), with SUB after each path ("" or
+ * "/articles"). */
+static int stub_lines(ng_buf_t *stub, const char *up, const char *name, const char *aside, char *const *parts, size_t n,
+                      const char *sub)
+{
+    const size_t skip = strlen(aside) + 1; /* a part is ASIDE/PART */
+    int rc = 0;
+    for (size_t i = 0; i <= n && rc == 0; i++)
+        rc = ng_buf_append_str(stub, "glass ") || ng_buf_append_str(stub, up) || ng_buf_append_str(stub, name) ||
+             ng_buf_append_byte(stub, '/') || ng_buf_append_str(stub, i == 0 ? "view" : parts[i - 1] + skip) ||
+             ng_buf_append_str(stub, sub) || ng_buf_append_byte(stub, '\n');
+    return rc;
+}
+
+/* Does the folder PATH hold a glass database? */
+static int is_glass(const char *path)
+{
+    ng_buf_t file = NG_BUF_INIT;
+    int yes = ng_buf_append_str(&file, path) == 0 && ng_buf_append_str(&file, "/iamglass") == 0 &&
+              access(file.data, F_OK) == 0;
+    ng_buf_free(&file);
+    return yes;
+}
+
+int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, size_t n)
+{
+    ng_buf_t dir = NG_BUF_INIT, name = NG_BUF_INIT, view = NG_BUF_INIT, file = NG_BUF_INIT, stub = NG_BUF_INIT;
+    int rc = -1;
+    if (split_path(aside, &dir, &name) != 0 || ng_buf_append_str(&view, aside) != 0 ||
+        ng_buf_append_str(&view, "/view") != 0 || ng_buf_append_str(&file, path) != 0 ||
+        ng_buf_append_str(&file, "/articles") != 0) {
+        errno = ENOMEM;
+        goto out;
+    }
+    /* an index without its articles database, or a name a stub cannot list */
+    if (!is_glass(path) || !is_glass(file.data) || strchr(aside, '\n')) {
+        rc = 1;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(parts[i], aside, strlen(aside)) != 0 || parts[i][strlen(aside)] != '/' || strchr(parts[i], '\n')) {
+            rc = 1;
+            goto out;
+        }
+    ng_buf_clear(&file);
+    if (ng_buf_append_str(&file, view.data) != 0 || ng_buf_append_str(&file, "/articles") != 0) {
+        errno = ENOMEM;
+        goto out;
+    }
+    if (mkdir(view.data, 0777) != 0 || mkdir(file.data, 0777) != 0)
+        goto out;
+    if (ng_buf_append_str(&file, "/XAPIANDB") != 0 ||
+        stub_lines(&stub, "../../", name.data, aside, parts, n, "/articles") != 0) {
+        errno = ENOMEM;
+        goto out;
+    }
+    if (write_synced(file.data, &stub) != 0)
+        goto out;
+    ng_buf_clear(&file);
+    ng_buf_clear(&stub);
+    if (ng_buf_append_str(&file, view.data) != 0 || ng_buf_append_str(&file, "/XAPIANDB") != 0 ||
+        stub_lines(&stub, "../", name.data, aside, parts, n, "") != 0) {
+        errno = ENOMEM;
+        goto out;
+    }
+    if (write_synced(file.data, &stub) != 0 || ng_sink_swap_index(view.data, path) != 0)
+        goto out;
+    rc = 0;
+out:
+    ng_buf_free(&dir);
+    ng_buf_free(&name);
+    ng_buf_free(&view);
+    ng_buf_free(&file);
+    ng_buf_free(&stub);
+    return rc;
+}
+
+int ng_sink_hide_parts(const char *path, const char *aside)
+{
+    ng_buf_t view = NG_BUF_INIT;
+    int rc = 0;
+    if (ng_buf_append_str(&view, aside) != 0 || ng_buf_append_str(&view, "/view") != 0) {
+        errno = ENOMEM;
+        rc = -1;
+    } else if (is_glass(view.data) && !is_glass(path)) {
+        rc = ng_sink_swap_index(view.data, path);
+    }
+    ng_buf_free(&view);
+    return rc;
 }
 
 /* Put the index at NEW in the place of the one at PATH, in one step, so that

@@ -56,8 +56,19 @@ int ng_sink_swap_index(const char *new, const char *path);
 /* Can two folders in the folder DIR swap places so (ng_sink_swap_index)?
  * Not on every file system. */
 int ng_sink_can_swap(const char *dir);
+/* Let the parts of an addition (PARTS, N of them, in the folder aside ASIDE)
+ * be searched with the index at PATH before they are merged onto it: a stub
+ * listing the index and the parts takes the index's place, and the index
+ * goes to ASIDE/view. 0 when done; 1 when the index cannot be shown so (it
+ * has no articles database, or a name a stub cannot list); -1 (errno set)
+ * on failure. The index stays as it was unless 0 is returned. */
+int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, size_t n);
+/* Undo ng_sink_show_parts: put the index at ASIDE/view back at PATH, if it
+ * is there and PATH is the stub. 0 when done or nothing to do, -1 (errno
+ * set) on failure. */
+int ng_sink_hide_parts(const char *path, const char *aside);
 /* Remove the folders aside (PATH.new-PID) of index makings whose process is
- * gone. */
+ * gone, putting back an index they showed with their parts. */
 void ng_sink_remove_leftovers(const char *path);
 /* Remove the folder PATH of an index being made, and all it holds. */
 void ng_sink_remove_folder(const char *path);

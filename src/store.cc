@@ -150,9 +150,11 @@ static void open_readable(ng_store_t *store)
             /* An empty file opens as a stub database listing no shard. */
             if (store->db->size() == 0)
                 throw Xapian::DatabaseOpeningError("not a Xapian index", store->path);
-            /* An index made before article documents ranks by passages. */
+            /* An index made before article documents ranks by passages. A
+             * stub lists the articles of an addition being merged too. */
             struct stat st;
-            if (stat((articles_path(store->path) + "/iamglass").c_str(), &st) == 0)
+            if (stat((articles_path(store->path) + "/iamglass").c_str(), &st) == 0 ||
+                stat((articles_path(store->path) + "/XAPIANDB").c_str(), &st) == 0)
                 store->adb = new Xapian::Database(articles_path(store->path));
             store->local = stat((store->path + "/iamglass").c_str(), &st) == 0 && store->db->size() == 1;
             store->articles_missing = !store->db->get_metadata(NG_META_ARTICLES_MISSING).empty();

@@ -20,6 +20,8 @@ before=$(inode "$TMP/two.db")
 is $? 0 "two workers add two dumps: exit 0"
 like "$(cat "$TMP/err")" "2 files \(0 already indexed\), [0-9]+ articles \([0-9]+ added, 0 replaced" \
     "the summary counts the dumps and their articles"
+like "$(cat "$TMP/err")" "the new articles were searchable after [0-9.]+ s, merged into the index after [0-9.]+ s" \
+    "and says when the new articles could be searched, and when they were merged"
 after=$(inode "$TMP/two.db")
 [ "$after" != "$before" ]
 ok $? "the index was added to as a copy put in its place"
@@ -69,6 +71,7 @@ is $? 0 "a dump of corrected articles: exit 0"
 n=$(zcat "$DAY/1916-01-02.jsonl.gz" | wc -l)
 like "$(cat "$TMP/err")" "1 file \(0 already indexed\), $n articles \(0 added, $n replaced" \
     "every article counts as replaced"
+unlike "$(cat "$TMP/err")" "searchable after" "replaced articles are searched only once merged (not beside their old versions)"
 "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/one.db" "$TMP/fix.jsonl" || exit 99
 is "$(count "$TMP/two.db")" "$(count "$TMP/one.db")" "no passage doubled: as many as one writer leaves"
 is "$(count "$TMP/two.db/articles")" "$(count "$TMP/one.db/articles")" "no article doubled"
@@ -128,6 +131,63 @@ is "$(count "$TMP/kill.db")" "$(
     "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/kill1.db" "$DAY/1916-01-01.jsonl.gz" "$DAY/1916-01-03.jsonl.gz"
     count "$TMP/kill1.db"
 )" "with the passages of both dumps"
+
+# New articles are searched beside the index while they are merged onto it:
+# a stub listing the index and the parts stands in its place. The indexer is
+# stopped as soon as the stub appears (tried again if it was too fast), so
+# that what a search sees then can be checked; killed there, it leaves the
+# stub, and the next run puts the index back before adding.
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
+"$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/view1.db" "$DAY/1916-01-01.jsonl.gz" "$DAY/1916-01-03.jsonl.gz" ||
+    exit 99
+caught=0 tries=0
+while [ $caught -eq 0 ] && [ $tries -lt 20 ]; do
+    tries=$((tries + 1))
+    rm -rf "$TMP/view.try"
+    cp -R "$TMP/view.db" "$TMP/view.try" || exit 99
+    "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.try" "$DAY/1916-01-03.jsonl.gz" &
+    pid=$!
+    while kill -0 $pid 2>/dev/null && [ ! -f "$TMP/view.try/XAPIANDB" ]; do :; done
+    kill -STOP $pid 2>/dev/null
+    if [ -f "$TMP/view.try/XAPIANDB" ]; then
+        caught=1
+    else
+        kill -CONT $pid 2>/dev/null
+        wait $pid
+    fi
+done
+echo "# the indexer was stopped while merging at try $tries"
+is "$caught" 1 "an addition of new articles puts a stub in the index's place while it merges"
+if [ "$caught" -eq 1 ]; then
+    is "$(count "$TMP/view.try")" "$(count "$TMP/view1.db")" "a search then reads the index and the new articles"
+    for q in "war germany" "president wilson" '"new year"'; do
+        is "$("$NEWSGREP" --db "$TMP/view.try" --scores --color=never -n 30 "$q" 2>&1)" \
+            "$("$NEWSGREP" --db "$TMP/view1.db" --scores --color=never -n 30 "$q" 2>&1)" \
+            "with the same answers and scores as the index made of both dumps, for $q"
+    done
+    kill -9 $pid
+    kill -CONT $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    is "$(count "$TMP/view.try")" "$(count "$TMP/view1.db")" "killed while merging, it leaves the stub, which reads"
+    unlike "$("$NEWSGREP_INDEX" --list-dumps --db "$TMP/view.try")" "1916-01-03" \
+        "the dump it was adding is not recorded as indexed"
+    was=$(count "$TMP/view.db")
+    "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/view.try" "$DATA/dumpdir/sub/column.txt"
+    is $? 0 "the next writer"
+    [ -f "$TMP/view.try/iamglass" ] && [ ! -e "$TMP/view.try/XAPIANDB" ]
+    ok $? "puts the index back in the stub's place"
+    cp -R "$TMP/view.db" "$TMP/viewcol.db" || exit 99
+    "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/viewcol.db" "$DATA/dumpdir/sub/column.txt" || exit 99
+    is "$(count "$TMP/view.try")" "$(count "$TMP/viewcol.db")" "before adding its own dump to it"
+    ls -d "$TMP"/view.try.new-* >/dev/null 2>&1
+    is $? 2 "and removes what the killed run left aside"
+    "$NEWSGREP_INDEX" --jobs 2 --db "$TMP/view.try" "$DAY/1916-01-03.jsonl.gz" 2>"$TMP/err"
+    is $? 0 "the killed command, run again, adds the dump"
+    like "$(cat "$TMP/err")" "searchable after [0-9.]+ s, merged into the index after [0-9.]+ s" \
+        "and says when its articles could be searched and when they were merged"
+    is "$(count "$TMP/view.try")" "$(($(count "$TMP/view1.db") + $(count "$TMP/viewcol.db") - was))" \
+        "the index holds every passage"
+fi
 
 # A writer waiting for the lock while workers add: once they are done, it
 # writes to the index put in place, and holds it: a third writer is refused.
