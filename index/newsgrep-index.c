@@ -922,7 +922,7 @@ int main(int argc, char **argv)
     if (!opt.exclude)
         return die("out of memory");
     int c, rc = EXIT_TROUBLE;
-    char *default_db = NULL;
+    char *default_db = NULL, *db = NULL;
 
     while ((c = getopt_long(argc, argv, "d:f:b:j:nqhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -1009,8 +1009,20 @@ int main(int argc, char **argv)
         }
         opt.db = default_db;
     }
+    /* "news.db/" names the folder news.db, whose folders aside go beside it */
+    size_t len = strlen(opt.db);
+    while (len > 1 && opt.db[len - 1] == '/')
+        len--;
+    if (len < strlen(opt.db)) {
+        if (!(db = strndup(opt.db, len))) {
+            rc = die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
+            goto out;
+        }
+        opt.db = db;
+    }
     rc = opt.list_dumps ? list_dumps(&opt) : run(&opt, argv + optind, argc - optind);
 out:
+    free(db);
     free(default_db);
     free(opt.exclude);
     return rc;

@@ -36,6 +36,15 @@ is "$(cat "$TMP/two.list")" "$(cat "$TMP/one.list")" "the ledger holds every dum
 ls -d "$TMP"/two.db.new-* >/dev/null 2>&1
 is $? 2 "nothing is left aside"
 
+# An index named with a trailing slash (as a shell completes a folder) is
+# the folder itself: made, then added to, with nothing left aside in it.
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/slash.db/" "$DAY/1916-01-01.jsonl.gz"
+is $? 0 "a new index named slash.db/: exit 0"
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/slash.db//" "$DAY/1916-01-02.jsonl.gz" "$DAY/1916-01-03.jsonl.gz"
+is $? 0 "added to by workers as slash.db//: exit 0"
+is "$(count "$TMP/slash.db")" "$(count "$TMP/one.db")" "it holds the passages of the three dumps"
+is "$(find "$TMP" -name '*.new-*' | wc -l)" 0 "and nothing is left aside, in it or beside it"
+
 # On a file system that cannot swap two folders in one step, one writer adds
 # in place what the workers would have, and nothing is left aside.
 NOSWAP="$top_builddir/tests/noswap.so"
