@@ -742,7 +742,8 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
      * can be searched with the index while they are merged onto it. */
     if (base && total.replaced == 0) {
         int r = ng_sink_show_parts(opt->db, aside.data, all, nall);
-        if ((shown = r == 0))
+        shown = r == 0;
+        if (shown)
             searchable = now() - start;
         else if (r < 0)
             die("warning: the new articles are searched only once merged: %s", strerror(errno));
@@ -1019,6 +1020,16 @@ int main(int argc, char **argv)
             goto out;
         }
         opt.db = db;
+    }
+    /* An index reached through a symbolic link is written where it is: its
+     * folders aside beside it, the link kept. */
+    struct stat sb;
+    if (lstat(opt.db, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+        char *real = realpath(opt.db, NULL);
+        if (real) {
+            free(db);
+            opt.db = db = real;
+        }
     }
     rc = opt.list_dumps ? list_dumps(&opt) : run(&opt, argv + optind, argc - optind);
 out:

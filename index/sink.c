@@ -413,8 +413,11 @@ int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, 
         errno = ENOMEM;
         goto out;
     }
-    /* an index without its articles database, or a name a stub cannot list */
-    if (!is_glass(path) || !is_glass(file.data) || strchr(aside, '\n')) {
+    /* an index without its articles database, a symbolic link (whose folder
+     * is elsewhere), or a name a stub cannot list */
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !is_glass(path) || !is_glass(file.data) ||
+        strchr(aside, '\n')) {
         rc = 1;
         goto out;
     }

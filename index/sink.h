@@ -60,8 +60,8 @@ int ng_sink_can_swap(const char *dir);
  * be searched with the index at PATH before they are merged onto it: a stub
  * listing the index and the parts takes the index's place, and the index
  * goes to ASIDE/view. 0 when done; 1 when the index cannot be shown so (it
- * has no articles database, or a name a stub cannot list); -1 (errno set)
- * on failure. The index stays as it was unless 0 is returned. */
+ * has no articles database, is a symbolic link, or has a name a stub cannot
+ * list); -1 (errno set) on failure. The index stays as it was unless 0 is returned. */
 int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, size_t n);
 /* Undo ng_sink_show_parts: put the index at ASIDE/view back at PATH, if it
  * is there and PATH is the stub. 0 when done or nothing to do, -1 (errno

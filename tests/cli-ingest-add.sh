@@ -45,6 +45,20 @@ is $? 0 "added to by workers as slash.db//: exit 0"
 is "$(count "$TMP/slash.db")" "$(count "$TMP/one.db")" "it holds the passages of the three dumps"
 is "$(find "$TMP" -name '*.new-*' | wc -l)" 0 "and nothing is left aside, in it or beside it"
 
+# An index reached through a symbolic link (relative, in another folder) is
+# added to where it is: the link stays a link.
+mkdir -p "$TMP/real" "$TMP/links" || exit 99
+"$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/real/news.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
+ln -s ../real/news.db "$TMP/links/news.db" || exit 99
+"$NEWSGREP_INDEX" --jobs 2 --db "$TMP/links/news.db" "$DAY/1916-01-02.jsonl.gz" "$DAY/1916-01-03.jsonl.gz" \
+    2>"$TMP/err"
+is $? 0 "workers add to an index through a symbolic link: exit 0"
+like "$(cat "$TMP/err")" "searchable after" "its new articles searched while merged"
+[ -L "$TMP/links/news.db" ]
+ok $? "the link is still a link"
+is "$(count "$TMP/real/news.db")" "$(count "$TMP/one.db")" "the index it leads to holds the passages of the three dumps"
+is "$(find "$TMP/links" "$TMP/real" -name '*.new-*' | wc -l)" 0 "and nothing is left aside"
+
 # On a file system that cannot swap two folders in one step, one writer adds
 # in place what the workers would have, and nothing is left aside.
 NOSWAP="$top_builddir/tests/noswap.so"
