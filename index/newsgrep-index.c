@@ -639,7 +639,8 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
     const char *base = held ? opt->db : NULL;
     double start = now(), searchable = 0;
     int shown = 0; /* the parts searched with the index while merged (ng_sink_show_parts) */
-    ng_buf_t aside = NG_BUF_INIT, dest = NG_BUF_INIT, view = NG_BUF_INIT;
+    ng_buf_t aside = NG_BUF_INIT, dest = NG_BUF_INIT;
+    char *view = NULL; /* where the index is while shown */
     char **all = NULL; /* every part, the workers' first and those after */
     size_t nall = 0;
     char **parts = calloc(jobs, sizeof *parts);
@@ -741,18 +742,15 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
     /* New articles only (a replaced one would show in both versions): they
      * can be searched with the index while they are merged onto it. */
     if (base && total.replaced == 0) {
-        int r = ng_sink_show_parts(opt->db, aside.data, all, nall);
+        int r = (view = ng_sink_view_path(aside.data)) ? ng_sink_show_parts(opt->db, aside.data, all, nall) : -1;
         shown = r == 0;
         if (shown)
             searchable = now() - start;
         else if (r < 0)
-            die("warning: the new articles are searched only once merged: %s", strerror(errno));
+            die("warning: the new articles are searched only once merged: %s",
+                view ? strerror(errno) : ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
     }
-    if (ng_buf_append_str(&view, aside.data) != 0 || ng_buf_append_str(&view, "/view") != 0) {
-        die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
-        goto hide;
-    }
-    if (merge_all(opt, all, nall, dest.data, shown ? view.data : base) != EXIT_OK)
+    if (merge_all(opt, all, nall, dest.data, shown ? view : base) != EXIT_OK)
         goto hide;
     if (base) {
         if (ng_sink_swap_index(dest.data, opt->db) != 0) {
@@ -781,7 +779,7 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
 hide:
     /* the index back in its place, or kept aside for the next writer to put back */
     if (shown && ng_sink_hide_parts(opt->db, aside.data) != 0) {
-        die("cannot put index %s back in its place from %s: %s", opt->db, view.data, strerror(errno));
+        die("cannot put index %s back in its place from %s: %s", opt->db, view, strerror(errno));
         goto out;
     }
 remove:
@@ -789,7 +787,7 @@ remove:
 out:
     free_bulk(parts, pids, fds, jobs, &aside, &dest);
     free_paths(all, nall);
-    ng_buf_free(&view);
+    free(view);
     return rc;
 }
 

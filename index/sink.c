@@ -91,6 +91,16 @@ int ng_sink_vacant(const char *path)
     return empty;
 }
 
+/* Does the folder PATH hold a file NAME? */
+static int holds(const char *path, const char *name)
+{
+    ng_buf_t file = NG_BUF_INIT;
+    int yes = ng_buf_append_str(&file, path) == 0 && ng_buf_append_byte(&file, '/') == 0 &&
+              ng_buf_append_str(&file, name) == 0 && access(file.data, F_OK) == 0;
+    ng_buf_free(&file);
+    return yes;
+}
+
 /* Does the folder PATH hold something other than a Xapian database? Opening
  * one would leave Xapian's lock file in it. */
 static int foreign_folder(const char *path)
@@ -100,17 +110,10 @@ static int foreign_folder(const char *path)
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return 0;
-    ng_buf_t file = NG_BUF_INIT;
-    int found = 0;
-    for (size_t i = 0; i < sizeof versions / sizeof versions[0] && !found; i++) {
-        ng_buf_clear(&file);
-        if (ng_buf_append_str(&file, path) != 0 || ng_buf_append_byte(&file, '/') != 0 ||
-            ng_buf_append_str(&file, versions[i]) != 0)
-            break;
-        found = access(file.data, F_OK) == 0;
-    }
-    ng_buf_free(&file);
-    return !found;
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++)
+        if (holds(path, versions[i]))
+            return 0;
+    return 1;
 }
 
 /* Call FN(CTX, its path, its name) for each entry of the folder DIR but "."
@@ -393,22 +396,22 @@ static int stub_lines(ng_buf_t *stub, const char *up, const char *name, const ch
     return rc;
 }
 
-/* Does the folder PATH hold a glass database? */
-static int is_glass(const char *path)
+char *ng_sink_view_path(const char *aside)
 {
-    ng_buf_t file = NG_BUF_INIT;
-    int yes = ng_buf_append_str(&file, path) == 0 && ng_buf_append_str(&file, "/iamglass") == 0 &&
-              access(file.data, F_OK) == 0;
-    ng_buf_free(&file);
-    return yes;
+    ng_buf_t view = NG_BUF_INIT;
+    if (ng_buf_append_str(&view, aside) != 0 || ng_buf_append_str(&view, "/view") != 0) {
+        ng_buf_free(&view);
+        return NULL;
+    }
+    return view.data;
 }
 
 int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, size_t n)
 {
-    ng_buf_t dir = NG_BUF_INIT, name = NG_BUF_INIT, view = NG_BUF_INIT, file = NG_BUF_INIT, stub = NG_BUF_INIT;
+    ng_buf_t dir = NG_BUF_INIT, name = NG_BUF_INIT, file = NG_BUF_INIT, stub = NG_BUF_INIT;
+    char *view = ng_sink_view_path(aside);
     int rc = -1;
-    if (split_path(aside, &dir, &name) != 0 || ng_buf_append_str(&view, aside) != 0 ||
-        ng_buf_append_str(&view, "/view") != 0 || ng_buf_append_str(&file, path) != 0 ||
+    if (!view || split_path(aside, &dir, &name) != 0 || ng_buf_append_str(&file, path) != 0 ||
         ng_buf_append_str(&file, "/articles") != 0) {
         errno = ENOMEM;
         goto out;
@@ -416,7 +419,7 @@ int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, 
     /* an index without its articles database, a symbolic link (whose folder
      * is elsewhere), or a name a stub cannot list */
     struct stat sb;
-    if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !is_glass(path) || !is_glass(file.data) ||
+    if (lstat(path, &sb) != 0 || !S_ISDIR(sb.st_mode) || !holds(path, "iamglass") || !holds(file.data, "iamglass") ||
         strchr(aside, '\n')) {
         rc = 1;
         goto out;
@@ -427,11 +430,11 @@ int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, 
             goto out;
         }
     ng_buf_clear(&file);
-    if (ng_buf_append_str(&file, view.data) != 0 || ng_buf_append_str(&file, "/articles") != 0) {
+    if (ng_buf_append_str(&file, view) != 0 || ng_buf_append_str(&file, "/articles") != 0) {
         errno = ENOMEM;
         goto out;
     }
-    if (mkdir(view.data, 0777) != 0 || mkdir(file.data, 0777) != 0)
+    if (mkdir(view, 0777) != 0 || mkdir(file.data, 0777) != 0)
         goto out;
     if (ng_buf_append_str(&file, "/XAPIANDB") != 0 ||
         stub_lines(&stub, "../../", name.data, aside, parts, n, "/articles") != 0) {
@@ -442,18 +445,18 @@ int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, 
         goto out;
     ng_buf_clear(&file);
     ng_buf_clear(&stub);
-    if (ng_buf_append_str(&file, view.data) != 0 || ng_buf_append_str(&file, "/XAPIANDB") != 0 ||
+    if (ng_buf_append_str(&file, view) != 0 || ng_buf_append_str(&file, "/XAPIANDB") != 0 ||
         stub_lines(&stub, "../", name.data, aside, parts, n, "") != 0) {
         errno = ENOMEM;
         goto out;
     }
-    if (write_synced(file.data, &stub) != 0 || ng_sink_swap_index(view.data, path) != 0)
+    if (write_synced(file.data, &stub) != 0 || ng_sink_swap_index(view, path) != 0)
         goto out;
     rc = 0;
 out:
     ng_buf_free(&dir);
     ng_buf_free(&name);
-    ng_buf_free(&view);
+    free(view);
     ng_buf_free(&file);
     ng_buf_free(&stub);
     return rc;
@@ -461,15 +464,15 @@ out:
 
 int ng_sink_hide_parts(const char *path, const char *aside)
 {
-    ng_buf_t view = NG_BUF_INIT;
+    char *view = ng_sink_view_path(aside);
     int rc = 0;
-    if (ng_buf_append_str(&view, aside) != 0 || ng_buf_append_str(&view, "/view") != 0) {
+    if (!view) {
         errno = ENOMEM;
         rc = -1;
-    } else if (is_glass(view.data) && !is_glass(path)) {
-        rc = ng_sink_swap_index(view.data, path);
+    } else if (holds(view, "iamglass") && !holds(path, "iamglass")) {
+        rc = ng_sink_swap_index(view, path);
     }
-    ng_buf_free(&view);
+    free(view);
     return rc;
 }
 

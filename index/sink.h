@@ -63,6 +63,9 @@ int ng_sink_can_swap(const char *dir);
  * has no articles database, is a symbolic link, or has a name a stub cannot
  * list); -1 (errno set) on failure. The index stays as it was unless 0 is returned. */
 int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, size_t n);
+/* Where ng_sink_show_parts puts the index while shown: ASIDE/view,
+ * malloc'ed; NULL when out of memory. */
+char *ng_sink_view_path(const char *aside);
 /* Undo ng_sink_show_parts: put the index at ASIDE/view back at PATH, if it
  * is there and PATH is the stub. 0 when done or nothing to do, -1 (errno
  * set) on failure. */
