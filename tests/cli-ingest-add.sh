@@ -163,22 +163,27 @@ is "$(count "$TMP/kill.db")" "$(
 "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.db" "$DAY/1916-01-01.jsonl.gz" || exit 99
 "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/view1.db" "$DAY/1916-01-01.jsonl.gz" "$DAY/1916-01-03.jsonl.gz" ||
     exit 99
-caught=0 tries=0
-while [ $caught -eq 0 ] && [ $tries -lt 20 ]; do
-    tries=$((tries + 1))
-    rm -rf "$TMP/view.try"
-    cp -R "$TMP/view.db" "$TMP/view.try" || exit 99
-    "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.try" "$DAY/1916-01-03.jsonl.gz" &
-    pid=$!
-    while kill -0 $pid 2>/dev/null && [ ! -f "$TMP/view.try/XAPIANDB" ]; do :; done
-    kill -STOP $pid 2>/dev/null
-    if [ -f "$TMP/view.try/XAPIANDB" ]; then
-        caught=1
-    else
+# stop_merging FROM DUMP: copy the index FROM to $TMP/view.try, start
+# adding DUMP to the copy by workers, and stop the indexer (its pid in $pid)
+# once the stub stands in the index's place; 1 when it was always too fast
+stop_merging() {
+    tries=0
+    while [ $tries -lt 20 ]; do
+        tries=$((tries + 1))
+        rm -rf "$TMP/view.try"
+        cp -R "$1" "$TMP/view.try" || exit 99
+        "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.try" "$2" &
+        pid=$!
+        while kill -0 $pid 2>/dev/null && [ ! -f "$TMP/view.try/XAPIANDB" ]; do :; done
+        kill -STOP $pid 2>/dev/null
+        [ -f "$TMP/view.try/XAPIANDB" ] && return 0
         kill -CONT $pid 2>/dev/null
         wait $pid
-    fi
-done
+    done
+    return 1
+}
+caught=0
+stop_merging "$TMP/view.db" "$DAY/1916-01-03.jsonl.gz" && caught=1
 echo "# the indexer was stopped while merging at try $tries"
 is "$caught" 1 "an addition of new articles puts a stub in the index's place while it merges"
 if [ "$caught" -eq 1 ]; then
@@ -210,6 +215,27 @@ if [ "$caught" -eq 1 ]; then
         "and says when its articles could be searched and when they were merged"
     is "$(count "$TMP/view.try")" "$(($(count "$TMP/view1.db") + $(count "$TMP/viewcol.db") - was))" \
         "the index holds every passage"
+fi
+
+# A writer that waits for the lock while the stub stands in the index's place
+# writes to the merged index once the addition ends.
+caught=0
+stop_merging "$TMP/view.db" "$DAY/1916-01-03.jsonl.gz" && caught=1
+is "$caught" 1 "stopped again while merging (try $tries)"
+if [ "$caught" -eq 1 ]; then
+    "$NEWSGREP_INDEX" --quiet --wait --db "$TMP/view.try" "$DATA/dumpdir/sub/column.txt" 2>"$TMP/err" &
+    waiter=$!
+    sleep 0.2
+    kill -CONT $pid
+    wait $pid
+    is $? 0 "the addition ends"
+    wait $waiter
+    is $? 0 "the writer that waited for it ends too"
+    is "$(cat "$TMP/err")" "" "without a message"
+    is "$("$NEWSGREP_INDEX" --list-dumps --db "$TMP/view.try" | grep -c -e 1916-01-01 -e 1916-01-03 -e column.txt)" 3 \
+        "the index records the three dumps"
+    [ -f "$TMP/view.try/iamglass" ]
+    ok $? "and is one database again"
 fi
 
 # A writer waiting for the lock while workers add: once they are done, it
