@@ -312,7 +312,8 @@ ng_status_t ng_sink_open_index(const char *path, int flags, const char *language
         struct stat before, after;
         int known = stat(path, &before) == 0;
         st = ng_store_open_writer(path, sflags, &sink->store, errmsg);
-        int moved = known && stat(path, &after) == 0 && (after.st_ino != before.st_ino || after.st_dev != before.st_dev);
+        int moved =
+            known && stat(path, &after) == 0 && (after.st_ino != before.st_ino || after.st_dev != before.st_dev);
         if (st != NG_STATUS_SUCCESS && moved) {
             /* a stub whose databases went as the addition ended: the new one */
             free(*errmsg);
