@@ -140,6 +140,8 @@ static void open_writable(ng_store_t *store, int xflags)
 static void open_readable(ng_store_t *store)
 {
     for (int attempt = 0;; attempt++) {
+        struct stat before;
+        const bool known = stat(store->path.c_str(), &before) == 0;
         try {
             try {
                 store->db = new Xapian::Database(store->path);
@@ -164,6 +166,17 @@ static void open_readable(ng_store_t *store)
             delete store->adb;
             store->db = store->adb = NULL;
             if (attempt == 3)
+                throw;
+        } catch (const Xapian::DatabaseOpeningError &) {
+            /* A stub whose databases went as the addition that showed them
+             * ended: the merged index stands in its place now. */
+            struct stat after;
+            const bool moved = known && stat(store->path.c_str(), &after) == 0 &&
+                               (after.st_ino != before.st_ino || after.st_dev != before.st_dev);
+            delete store->db;
+            delete store->adb;
+            store->db = store->adb = NULL;
+            if (!moved || attempt == 3)
                 throw;
         }
     }
