@@ -139,6 +139,12 @@ static void open_writable(ng_store_t *store, int xflags)
  * the revision being opened (DatabaseModifiedError): open the new one. */
 static void open_readable(ng_store_t *store)
 {
+    /* what an attempt opened, closed before the next */
+    auto drop = [store] {
+        delete store->db;
+        delete store->adb;
+        store->db = store->adb = NULL;
+    };
     for (int attempt = 0;; attempt++) {
         struct stat before;
         const bool known = stat(store->path.c_str(), &before) == 0;
@@ -162,9 +168,7 @@ static void open_readable(ng_store_t *store)
             store->articles_missing = !store->db->get_metadata(NG_META_ARTICLES_MISSING).empty();
             return;
         } catch (const Xapian::DatabaseModifiedError &) {
-            delete store->db;
-            delete store->adb;
-            store->db = store->adb = NULL;
+            drop();
             if (attempt == 3)
                 throw;
         } catch (const Xapian::DatabaseOpeningError &) {
@@ -173,9 +177,7 @@ static void open_readable(ng_store_t *store)
             struct stat after;
             const bool moved = known && stat(store->path.c_str(), &after) == 0 &&
                                (after.st_ino != before.st_ino || after.st_dev != before.st_dev);
-            delete store->db;
-            delete store->adb;
-            store->db = store->adb = NULL;
+            drop();
             if (!moved || attempt == 3)
                 throw;
         }
