@@ -753,6 +753,8 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
     if (merge_all(opt, all, nall, dest.data, shown ? view : base) != EXIT_OK)
         goto hide;
     if (base) {
+        /* from here, an interrupted run leaves the stub for the next writer */
+        ng_sink_unguard();
         if (ng_sink_swap_index(dest.data, opt->db) != 0) {
             die("cannot put the new index in place of %s: %s", opt->db, strerror(errno));
             goto hide;
@@ -778,6 +780,7 @@ static int run_bulk(const options_t *opt, char **paths, int npaths, unsigned job
     goto remove;
 hide:
     /* the index back in its place, or kept aside for the next writer to put back */
+    ng_sink_unguard();
     if (shown && ng_sink_hide_parts(opt->db, aside.data) != 0) {
         die("cannot put index %s back in its place from %s: %s", opt->db, view, strerror(errno));
         goto out;

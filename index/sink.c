@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,6 +406,70 @@ static int stub_lines(ng_buf_t *stub, const char *up, const char *name, const ch
     return rc;
 }
 
+/* While an addition is shown, the index's path and where the index waits:
+ * a signal that stops the process puts the index back first. */
+static char *volatile guard_path, *volatile guard_view;
+static const int guarded[] = {SIGINT, SIGTERM, SIGHUP};
+#define NGUARDED (sizeof guarded / sizeof guarded[0])
+static struct sigaction unguarded[NGUARDED];
+
+static void put_back(int sig)
+{
+    const char *path = guard_path, *view = guard_view;
+    if (path && view)
+        renameat2(AT_FDCWD, view, AT_FDCWD, path, RENAME_EXCHANGE);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* The guarded signals blocked (old mask into OLD), or with OLD, as before. */
+static void block_guarded(sigset_t *old, int block)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < NGUARDED; i++)
+        sigaddset(&set, guarded[i]);
+    pthread_sigmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : old, block ? old : NULL);
+}
+
+/* Guard PATH shown with the index at VIEW (the caller's copies are taken;
+ * call with the guarded signals blocked). */
+static void guard(const char *path, const char *view)
+{
+    guard_path = strdup(path);
+    guard_view = strdup(view);
+    if (!guard_path || !guard_view) { /* unguarded: the next writer puts it back */
+        free(guard_path);
+        free(guard_view);
+        guard_path = guard_view = NULL;
+        return;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = put_back;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < NGUARDED; i++) {
+        sigaction(guarded[i], NULL, &unguarded[i]);
+        if (unguarded[i].sa_handler != SIG_IGN) /* nohup's SIGHUP stays ignored */
+            sigaction(guarded[i], &sa, NULL);
+    }
+}
+
+void ng_sink_unguard(void)
+{
+    if (!guard_path)
+        return;
+    sigset_t old;
+    block_guarded(&old, 1);
+    char *path = guard_path, *view = guard_view;
+    guard_path = guard_view = NULL;
+    for (size_t i = 0; i < NGUARDED; i++)
+        sigaction(guarded[i], &unguarded[i], NULL);
+    block_guarded(&old, 0);
+    free(path);
+    free(view);
+}
+
 char *ng_sink_view_path(const char *aside)
 {
     ng_buf_t view = NG_BUF_INIT;
@@ -459,9 +524,16 @@ int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, 
         errno = ENOMEM;
         goto out;
     }
-    if (write_synced(file.data, &stub) != 0 || ng_sink_swap_index(view, path) != 0)
+    if (write_synced(file.data, &stub) != 0)
         goto out;
-    rc = 0;
+    /* the stub in place and the guard set, with no signal in between */
+    sigset_t old;
+    block_guarded(&old, 1);
+    if (ng_sink_swap_index(view, path) == 0) {
+        guard(path, view);
+        rc = 0;
+    }
+    block_guarded(&old, 0);
 out:
     ng_buf_free(&dir);
     ng_buf_free(&name);

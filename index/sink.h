@@ -66,6 +66,10 @@ int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, 
 /* Where ng_sink_show_parts puts the index while shown: ASIDE/view,
  * malloc'ed; NULL when out of memory. */
 char *ng_sink_view_path(const char *aside);
+/* Stop guarding the index that ng_sink_show_parts showed: from its return
+ * until this call, a SIGINT, SIGTERM or SIGHUP that stops the process puts
+ * the index back in its place first. */
+void ng_sink_unguard(void);
 /* Undo ng_sink_show_parts: put the index at ASIDE/view back at PATH, if it
  * is there and PATH is the stub. 0 when done or nothing to do, -1 (errno
  * set) on failure. */

@@ -238,6 +238,24 @@ if [ "$caught" -eq 1 ]; then
     ok $? "and is one database again"
 fi
 
+# Told to stop (SIGTERM, SIGHUP; SIGINT alike, but a shell script's
+# background jobs ignore it) while the stub stands in its place, the indexer
+# puts the index back as it was first.
+for sig in TERM HUP; do
+    caught=0
+    stop_merging "$TMP/view.db" "$DAY/1916-01-03.jsonl.gz" && caught=1
+    is "$caught" 1 "stopped while merging, for SIG$sig (try $tries)"
+    [ "$caught" -eq 1 ] || continue
+    kill -$sig $pid
+    kill -CONT $pid
+    wait $pid
+    [ $? -gt 128 ]
+    ok $? "SIG$sig stops the addition"
+    [ -f "$TMP/view.try/iamglass" ] && [ ! -e "$TMP/view.try/XAPIANDB" ]
+    ok $? "the index is back in the stub's place"
+    is "$(count "$TMP/view.try")" "$(count "$TMP/view.db")" "as it was before the addition"
+done
+
 # A writer waiting for the lock while workers add: once they are done, it
 # writes to the index put in place, and holds it: a third writer is refused.
 # The waiting writer reads a named pipe: once the test has the pipe open,
