@@ -422,14 +422,15 @@ static void put_back(int sig)
     raise(sig);
 }
 
-/* The guarded signals blocked (old mask into OLD), or with OLD, as before. */
-static void block_guarded(sigset_t *old, int block)
+/* Block the guarded signals, the mask before into OLD (restored with
+ * pthread_sigmask(SIG_SETMASK, OLD, NULL)). */
+static void block_guarded(sigset_t *old)
 {
     sigset_t set;
     sigemptyset(&set);
     for (size_t i = 0; i < NGUARDED; i++)
         sigaddset(&set, guarded[i]);
-    pthread_sigmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : old, block ? old : NULL);
+    pthread_sigmask(SIG_BLOCK, &set, old);
 }
 
 /* Guard PATH shown with the index at VIEW (the caller's copies are taken;
@@ -460,12 +461,12 @@ void ng_sink_unguard(void)
     if (!guard_path)
         return;
     sigset_t old;
-    block_guarded(&old, 1);
+    block_guarded(&old);
     char *path = guard_path, *view = guard_view;
     guard_path = guard_view = NULL;
     for (size_t i = 0; i < NGUARDED; i++)
         sigaction(guarded[i], &unguarded[i], NULL);
-    block_guarded(&old, 0);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     free(path);
     free(view);
 }
@@ -528,12 +529,12 @@ int ng_sink_show_parts(const char *path, const char *aside, char *const *parts, 
         goto out;
     /* the stub in place and the guard set, with no signal in between */
     sigset_t old;
-    block_guarded(&old, 1);
+    block_guarded(&old);
     if (ng_sink_swap_index(view, path) == 0) {
         guard(path, view);
         rc = 0;
     }
-    block_guarded(&old, 0);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 out:
     ng_buf_free(&dir);
     ng_buf_free(&name);
