@@ -26,10 +26,13 @@ printf '%s\n' '{"id": "wn-en-again", "title": "First version", "body": "The firs
 printf '%s\n' '{"id": "wn-en-again", "title": "Second version", "body": "The second version, longer.\nIn two paragraphs."}' \
     >"$dumps/d.jsonl"
 
+# The indexer runs in place of the shell when EXEC=exec (kill_after's
+# subshell, so that its pid is the indexer's).
+EXEC=
 index() { # index DB [OPTIONS]: the command of every run (kill_after runs it too)
     db=$1
     shift
-    "$NEWSGREP_INDEX" --quiet --batch 7 --db "$db" "$@" "$dumps"
+    $EXEC "$NEWSGREP_INDEX" --quiet --batch 7 --db "$db" "$@" "$dumps"
 }
 state() { # state DB: what must come out the same
     xapian-delve "$1" | sed -n 's/^number of documents = /documents /p'
@@ -58,16 +61,38 @@ echo "# the uninterrupted run takes $((t1 - t0)) ms; kills fall in the first $sp
 awk -v seed="$seed" -v n="$trials" -v span="$span" \
     'BEGIN { srand(seed); for (i = 0; i < 2 * n; i++) printf "%d\n", int(rand() * span) }' >"$TMP/delays"
 
-# kill_after MS DB: start the command, SIGKILL it after MS milliseconds.
+# kill_after MS DB COMMAND...: start COMMAND (index or add, writing DB),
+# SIGKILL it after MS milliseconds.
 kill_after() {
-    (exec "$NEWSGREP_INDEX" --quiet --batch 7 --db "$2" --wait "$dumps" 2>/dev/null) &
+    ms=$1 kdb=$2
+    shift 2
+    (
+        EXEC=exec
+        "$@" 2>/dev/null
+    ) &
     pid=$! # the indexer itself: the subshell became it
-    sleep "$(awk -v ms="$1" 'BEGIN { printf "%.3f", ms / 1000 }')"
+    sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
     if kill -9 "$pid" 2>/dev/null; then
         killed=$((killed + 1))
-        [ -e "$2" ] || killed_before_index=$((killed_before_index + 1))
+        [ -e "$kdb" ] || killed_before_index=$((killed_before_index + 1))
     fi
     wait "$pid" 2>/dev/null
+}
+
+# rerun DB REF WHAT COMMAND...: after the kills of trial WHAT, COMMAND run
+# again must succeed and leave DB as REF (a state file) says, with nothing
+# left aside.
+rerun() {
+    rdb=$1 ref=$2 what=$3
+    shift 3
+    "$@" 2>"$TMP/rerun.err" || { bad_final=$((bad_final + 1)); sed 's/^/#   /' "$TMP/rerun.err"; }
+    state "$rdb" >"$TMP/state"
+    if ! cmp -s "$ref" "$TMP/state"; then
+        bad_final=$((bad_final + 1))
+        echo "# $what: the index differs from the uninterrupted run's"
+        diff "$ref" "$TMP/state" | head -5 | sed 's/^/#   /'
+    fi
+    ls -d "$rdb".new-* >/dev/null 2>&1 && leftovers=$((leftovers + 1))
 }
 
 # databases DB: the databases of the index DB, one per line: DB itself, or
@@ -103,21 +128,14 @@ while [ "$trial" -le "$trials" ]; do
     [ $((trial % 2)) -eq 0 ] && cp -R "$TMP/base.db" "$db"
     read -r d1 <&3
     read -r d2 <&3
-    kill_after "$d1" "$db"
+    kill_after "$d1" "$db" index "$db" --wait
     sound "$db" || { bad_sound=$((bad_sound + 1)); echo "# trial $trial: unsound after a kill at $d1 ms"; }
     # every third trial is killed twice
     if [ $((trial % 3)) -eq 0 ]; then
-        kill_after "$d2" "$db"
+        kill_after "$d2" "$db" index "$db" --wait
         sound "$db" || { bad_sound=$((bad_sound + 1)); echo "# trial $trial: unsound after a second kill at $d2 ms"; }
     fi
-    index "$db" --wait 2>"$TMP/rerun.err" || { bad_final=$((bad_final + 1)); sed 's/^/#   /' "$TMP/rerun.err"; }
-    state "$db" >"$TMP/state"
-    if ! cmp -s "$TMP/ref.state" "$TMP/state"; then
-        bad_final=$((bad_final + 1))
-        echo "# trial $trial (kill at $d1 ms): the index differs from the uninterrupted run's"
-        diff "$TMP/ref.state" "$TMP/state" | head -5 | sed 's/^/#   /'
-    fi
-    ls -d "$db".new-* >/dev/null 2>&1 && leftovers=$((leftovers + 1))
+    rerun "$db" "$TMP/ref.state" "trial $trial (kill at $d1 ms)" index "$db" --wait
     rm -rf "$TMP/t$trial"
     trial=$((trial + 1))
 done
@@ -135,7 +153,7 @@ night="$TMP/night"
 mkdir -p "$night/text" || exit 99
 cp "$dumps/b.jsonl.gz" "$dumps/c.jsonl" "$dumps/wire.sgml" "$dumps/reuters.sgm" "$night/" || exit 99
 cp "$dumps/text/"* "$night/text/" || exit 99
-add() { "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$1" "$night"; }
+add() { $EXEC "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$1" "$night"; }
 cp -R "$TMP/base.db" "$TMP/nref.db" || exit 99
 t0=$(now_ms)
 add "$TMP/nref.db" 2>"$TMP/nref.err"
@@ -155,20 +173,9 @@ while [ "$trial" -le "$trials" ]; do
     mkdir -p "$TMP/n$trial"
     cp -R "$TMP/base.db" "$db" || exit 99
     read -r d <&3
-    (exec "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$db" "$night" 2>/dev/null) &
-    pid=$!
-    sleep "$(awk -v ms="$d" 'BEGIN { printf "%.3f", ms / 1000 }')"
-    kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
-    wait "$pid" 2>/dev/null
+    kill_after "$d" "$db" add "$db"
     sound "$db" || { bad_sound=$((bad_sound + 1)); echo "# addition $trial: unsound after a kill at $d ms"; }
-    add "$db" 2>"$TMP/rerun.err" || { bad_final=$((bad_final + 1)); sed 's/^/#   /' "$TMP/rerun.err"; }
-    state "$db" >"$TMP/state"
-    if ! cmp -s "$TMP/nref.state" "$TMP/state"; then
-        bad_final=$((bad_final + 1))
-        echo "# addition $trial (kill at $d ms): the index differs from the uninterrupted addition's"
-        diff "$TMP/nref.state" "$TMP/state" | head -5 | sed 's/^/#   /'
-    fi
-    ls -d "$db".new-* >/dev/null 2>&1 && leftovers=$((leftovers + 1))
+    rerun "$db" "$TMP/nref.state" "addition $trial (kill at $d ms)" add "$db"
     rm -rf "$TMP/n$trial"
     trial=$((trial + 1))
 done
