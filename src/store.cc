@@ -23,6 +23,7 @@
 
 #include <xapian.h>
 
+#include "lengths.h"
 #include "store.h"
 
 /* An index is two Xapian databases: the passages (the folder itself, one
@@ -40,6 +41,7 @@ struct ng_store {
     bool bulk;             /* NG_STORE_BULK: no transactions */
     bool articles_missing; /* NG_META_ARTICLES_MISSING is set (read at open) */
     bool local;            /* the passages are one glass database on this machine (no stub, no remote shard) */
+    ng_length_table lengths[4]; /* the documents' lengths of db, adb, db2 and adb2, as read */
 };
 
 static std::string articles_path(const std::string &path)
@@ -494,6 +496,9 @@ ng_status_t ng_store_commit(ng_store_t *store)
         store->awdb->begin_transaction(true);
         store->wdb->commit_transaction();
         store->wdb->begin_transaction(true);
+        /* the lengths of the documents added (lengths.h) */
+        ng_lengths_write(*store->awdb, articles_path(store->path), false);
+        ng_lengths_write(*store->wdb, store->path, false);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return store_fail(store);
@@ -586,6 +591,7 @@ void ng_search_opts_init(ng_search_opts_t *opts)
     opts->rank = NG_RANK_COMBINED;
     opts->passage_weight = NG_DEFAULT_PASSAGE_WEIGHT;
     opts->split = NG_SPLIT_AUTO;
+    opts->lengths = NG_LENGTHS_AUTO;
 }
 
 } /* extern "C" */
@@ -857,14 +863,91 @@ static Xapian::BM25Weight bm25(const ng_search_opts_t *opts)
     return Xapian::BM25Weight(opts->k1, 0, 1, opts->b, opts->min_normlen);
 }
 
+/* The table of lengths of DB, one of STORE's databases, ready to read; NULL
+ * when Xapian is to read them (a writer, a stub, an index without one, or
+ * OPTS say so). */
+static ng_length_table *lengths_of(ng_store_t *store, const Xapian::Database &db, const ng_search_opts_t *opts)
+{
+    if (store->wdb || !store->local || opts->lengths == NG_LENGTHS_XAPIAN)
+        return NULL;
+    const Xapian::Database *const dbs[4] = {store->db, store->adb, store->db2, store->adb2};
+    for (int i = 0; i < 4; i++)
+        if (dbs[i] == &db)
+            return store->lengths[i].bind(db, i % 2 ? articles_path(store->path) : store->path) ? &store->lengths[i]
+                                                                                               : NULL;
+    return NULL;
+}
+
+/* The leaves of QUERY, a word or an AND or OR of words, with their query
+ * frequencies (a word said twice is one leaf of wqf 2, as build() makes it);
+ * false for any other query. */
+static bool plain_words(const ng_qnode_t *query, std::vector<std::pair<std::string, unsigned>> &terms)
+{
+    if (query->op == NG_Q_TERM) {
+        terms.emplace_back(query->term, 1);
+        return true;
+    }
+    if ((query->op != NG_Q_AND && query->op != NG_Q_OR) || query->nkids == 0)
+        return false;
+    for (size_t i = 0; i < query->nkids; i++) {
+        const ng_qnode_t *k = query->kids[i];
+        if (k->op != NG_Q_TERM)
+            return false;
+        auto same = std::find_if(terms.begin(), terms.end(),
+                                 [k](const std::pair<std::string, unsigned> &t) { return t.first == k->term; });
+        if (same != terms.end())
+            same->second++;
+        else
+            terms.emplace_back(k->term, 1);
+    }
+    return true;
+}
+
+/* LEAVES joined by OP (one leaf alone). */
+static Xapian::Query joined(Xapian::Query::op op, const std::vector<Xapian::Query> &leaves)
+{
+    return leaves.size() == 1 ? leaves[0] : Xapian::Query(op, leaves.begin(), leaves.end());
+}
+
+/* QUERY to be matched on DB: its words scored with the lengths kept by
+ * the index when it is plain words (the same weights, faster), else as
+ * build_query makes it. */
+static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
+                                  const ng_search_opts_t *opts)
+{
+    std::vector<std::pair<std::string, unsigned>> terms;
+    ng_length_table *table = lengths_of(store, db, opts);
+    if (!table || !plain_words(query, terms))
+        return build_query(db, query);
+    const ng_bm25_params params{opts->k1, opts->b, opts->min_normlen};
+    std::vector<Xapian::Query> leaves;
+    for (const auto &t : terms)
+        leaves.push_back(ng_bm25_term(t.first, t.second, table, params));
+    return joined(query->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, leaves);
+}
+
 /* What an article document is matched by: the words that make a passage of
- * QUERY match, any of them (an empty query when there are none). */
-static Xapian::Query article_query(const ng_qnode_t *query)
+ * QUERY match, any of them (an empty query when there are none); on STORE's
+ * database DB, scored with its lengths when it has them. */
+static Xapian::Query article_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
+                                   const ng_search_opts_t *opts)
 {
     std::vector<std::string> terms;
     ng_qnode_each_match_term(query, collect_match_term, &terms);
-    std::vector<Xapian::Query> leaves(terms.begin(), terms.end());
-    return leaves.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end());
+    if (terms.empty())
+        return Xapian::Query();
+    std::vector<std::string> sorted(terms);
+    std::sort(sorted.begin(), sorted.end());
+    ng_length_table *table = lengths_of(store, db, opts);
+    std::vector<Xapian::Query> leaves;
+    if (table && std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) {
+        const ng_bm25_params params{opts->k1, opts->b, opts->min_normlen};
+        for (const std::string &t : terms)
+            leaves.push_back(ng_bm25_term(t, 1, table, params));
+    } else {
+        leaves.assign(terms.begin(), terms.end());
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end());
 }
 
 /* Above this many candidates, the articles are scored without a filter. */
@@ -877,7 +960,7 @@ static std::map<std::string, double> article_scores(ng_store_t *store, const ng_
                                                     const ng_search_opts_t *opts, const std::vector<std::string> &ids)
 {
     std::map<std::string, double> scores;
-    Xapian::Query xq = article_query(query);
+    Xapian::Query xq = article_query(store, *store->adb, query, opts);
     if (xq.empty() || ids.empty())
         return scores;
     const bool filtered = ids.size() <= MAX_FILTERED_ARTICLES;
@@ -1164,7 +1247,7 @@ static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_sea
 {
     auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
         Xapian::Enquire enquire(db);
-        enquire.set_query(in_range(build_query(db, query), lo, hi));
+        enquire.set_query(in_range(scored_query(store, db, query, opts), lo, hi));
         enquire.set_weighting_scheme(bm25(opts));
         if (collapsed)
             enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
@@ -1264,7 +1347,7 @@ static std::vector<candidate> best_articles(ng_store_t *store, const ng_qnode_t 
     /* the articles LO .. HI (all of them when HI is 0) */
     auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
         Xapian::Enquire enquire(db);
-        enquire.set_query(hi ? in_range(article_query(query), lo, hi) : article_query(query));
+        enquire.set_query(hi ? in_range(article_query(store, db, query, opts), lo, hi) : article_query(store, db, query, opts));
         enquire.set_weighting_scheme(bm25(opts));
         const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
         out.count(mset);
@@ -1330,7 +1413,7 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
     try {
         results = new ng_results;
         with_reopen(store, [&] {
-            const Xapian::Query xq = build_query(*store->db, query);
+            const Xapian::Query xq = scored_query(store, *store->db, query, opts);
             Xapian::Enquire enquire(*store->db);
             enquire.set_query(xq);
             enquire.set_weighting_scheme(bm25(opts));
@@ -1641,6 +1724,9 @@ static void compact_latest(const std::vector<std::string> &paths, size_t first, 
     }
     drop_older(warticles, articles);
     drop_older(wpassages, passages);
+    /* the documents are numbered anew: their lengths too */
+    ng_lengths_write(warticles, articles_path(dest), true);
+    ng_lengths_write(wpassages, dest, true);
 }
 
 extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg)

@@ -126,6 +126,7 @@ typedef struct ng_search_opts {
     int rank;              /* NG_RANK_*: how articles are ranked when collapsed and sorted by score */
     double passage_weight; /* NG_RANK_COMBINED: the weight of the best passage's score */
     int split;             /* NG_SPLIT_*: whether a match may run in two threads */
+    int lengths;           /* NG_LENGTHS_*: where BM25 reads the documents' lengths */
 } ng_search_opts_t;
 
 enum {
@@ -136,6 +137,15 @@ enum {
     NG_SPLIT_AUTO = 0,
     NG_SPLIT_NEVER,
     NG_SPLIT_ALWAYS, /* whatever it costs (for the tests) */
+};
+
+enum {
+    /* The words of a query of words (a word, or an AND or OR of words) are
+     * scored with the documents' lengths that the index keeps beside
+     * Xapian's (src/lengths.h): the same scores, without walking Xapian's
+     * list of all lengths. */
+    NG_LENGTHS_AUTO = 0,
+    NG_LENGTHS_XAPIAN, /* Xapian's own (for the tests and bench/ng-query) */
 };
 
 enum {

@@ -5,6 +5,7 @@
  * date, the errors of a too broad wildcard, and a match split between two
  * threads giving the hits of one. */
 #define _XOPEN_SOURCE 700 /* nftw */
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -708,6 +709,92 @@ static void test_split_elsewhere(const char *dir)
     ng_buf_free(&split);
 }
 
+/* The hits of split_queries on ST (each alone and as any-word, in one
+ * thread and in two), the documents' lengths read as LENGTHS says. */
+static void describe_lengths(ng_store_t *st, int lengths, ng_buf_t *out)
+{
+    ng_buf_t hits = NG_BUF_INIT;
+    ng_buf_clear(out);
+    for (int any = 0; any < 2; any++)
+        for (int split = NG_SPLIT_NEVER; split <= NG_SPLIT_ALWAYS; split++)
+            for (size_t i = 0; i < sizeof split_queries / sizeof split_queries[0]; i++)
+                for (int rank = NG_RANK_COMBINED; rank <= NG_RANK_ARTICLE; rank++) {
+                    ng_qnode_t *q = parse(split_queries[i], any ? NG_QUERY_ANY : 0);
+                    ng_search_opts_t opts;
+                    ng_search_opts_init(&opts);
+                    opts.rank = rank;
+                    opts.split = split;
+                    opts.lengths = lengths;
+                    unsigned long estimate;
+                    describe_hits(st, q, &opts, &hits, &estimate);
+                    ng_buf_append_str(out, ng_buf_str(&hits));
+                    ng_buf_append_byte(out, '\n');
+                    ng_qnode_free(q);
+                }
+    ng_buf_free(&hits);
+}
+
+/* BM25 reading the lengths from the index's own file (src/lengths.h) gives
+ * Xapian's scores to the last bit: as one writer wrote it, after an
+ * addition, and after a compaction; and the file is what is read. */
+static void test_lengths(const char *dir)
+{
+    char path[4200], dest[4300];
+    snprintf(path, sizeof path, "%s/lengths.db", dir);
+    snprintf(dest, sizeof dest, "%s/lengths-compacted.db", dir);
+    put_vocabulary_index(path, 11);
+    ng_buf_t own = NG_BUF_INIT, xapian = NG_BUF_INIT;
+    ng_store_t *st = NULL;
+    if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open the lengths index");
+    describe_lengths(st, NG_LENGTHS_AUTO, &own);
+    describe_lengths(st, NG_LENGTHS_XAPIAN, &xapian);
+    ok(own.len > 0 && strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) == 0,
+       "scored with the index's lengths: Xapian's hits and scores");
+    if (strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) != 0)
+        printf("# own:\n%s# Xapian's:\n%s", ng_buf_str(&own), ng_buf_str(&xapian));
+    ng_store_close(st);
+
+    /* the same articles again: replaced, their new documents numbered
+     * after the old, which are deleted (the table's entries for them stay) */
+    put_vocabulary_index(path, 11);
+    if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open the lengths index");
+    describe_lengths(st, NG_LENGTHS_AUTO, &own);
+    describe_lengths(st, NG_LENGTHS_XAPIAN, &xapian);
+    ok(strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) == 0, "after an addition: Xapian's hits and scores");
+    ng_store_close(st);
+
+    /* compacted: the documents numbered anew, the table written anew */
+    const char *sources[] = {path};
+    char *err = NULL;
+    if (ng_store_compact(sources, 1, dest, &err) != NG_STATUS_SUCCESS)
+        bail(err ? err : "compaction");
+    if (ng_store_open(dest, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open the compacted index");
+    describe_lengths(st, NG_LENGTHS_AUTO, &own);
+    describe_lengths(st, NG_LENGTHS_XAPIAN, &xapian);
+    ok(strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) == 0, "after a compaction: Xapian's hits and scores");
+    ng_store_close(st);
+
+    /* a file that lies is believed: the file is what the scores read */
+    char file[4400];
+    unsigned char lie[4096];
+    memset(lie, 1, sizeof lie); /* every length 16843008 */
+    snprintf(file, sizeof file, "%s/newsgrep-lengths", dest);
+    int fd = open(file, O_WRONLY);
+    if (fd < 0 || pwrite(fd, lie, sizeof lie, 64) != (ssize_t)sizeof lie || close(fd) != 0)
+        bail("cannot write the lie");
+    if (ng_store_open(dest, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open the compacted index");
+    describe_lengths(st, NG_LENGTHS_AUTO, &own);
+    describe_lengths(st, NG_LENGTHS_XAPIAN, &xapian);
+    ok(strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) != 0, "a wrong lengths file changes the scores: it is read");
+    ng_store_close(st);
+    ng_buf_free(&own);
+    ng_buf_free(&xapian);
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -740,6 +827,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/vocabulary.db", scratch);
     test_split(path);
     test_split_elsewhere(scratch);
+    test_lengths(scratch);
 
     ng_store_close(store);
     ng_analyzer_destroy(an);

@@ -1,0 +1,272 @@
+/* Document lengths kept by the index, and BM25 scoring that reads them
+ * (lengths.h). */
+#include <config.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "lengths.h"
+
+/* The file: a header of HEADER bytes (MAGIC, the uuid of the database the
+ * lengths are of, NUL-padded to UUID_END, then the number of documents it
+ * holds, four bytes little-endian), then four bytes for each document from
+ * the first, little-endian: its length plus one (0: not known, a document
+ * deleted before it was written). Only ever added to in place; written
+ * anew under another name and renamed into place, so that a reader's map
+ * stays whole. */
+static const char MAGIC[8] = {'N', 'G', 'L', 'E', 'N', 'G', 'T', '1'};
+static const size_t UUID_END = 56, COUNT_AT = 56;
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24;
+}
+
+/* Is HEADER that of a lengths file of the database UUID? */
+static bool header_of(const unsigned char *header, const std::string &uuid)
+{
+    return memcmp(header, MAGIC, sizeof MAGIC) == 0 && uuid.size() < UUID_END - sizeof MAGIC &&
+           memcmp(header + sizeof MAGIC, uuid.c_str(), uuid.size() + 1) == 0;
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t n, off_t at)
+{
+    while (n > 0) {
+        const ssize_t done = pwrite(fd, p, n, at);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done <= 0)
+            return false;
+        p += done;
+        n -= static_cast<size_t>(done);
+        at += done;
+    }
+    return true;
+}
+
+void ng_lengths_write(const Xapian::Database &db, const std::string &dir, bool from_scratch)
+{
+    const std::string path = dir + "/" NG_LENGTHS_FILE, uuid = db.get_uuid();
+    const Xapian::docid last = db.get_lastdocid();
+    unsigned char header[ng_length_table::HEADER];
+    Xapian::docid have = 0;
+    int fd = from_scratch ? -1 : open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        if (pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) && header_of(header, uuid)) {
+            have = get32(header + COUNT_AT);
+            if (have >= last) {
+                close(fd);
+                return;
+            }
+        } else {
+            close(fd);
+            fd = -1;
+        }
+    }
+    std::string fresh;
+    if (fd < 0) {
+        fresh = path + ".new";
+        fd = open(fresh.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            unlink(path.c_str());
+            return;
+        }
+        memset(header, 0, sizeof header);
+        memcpy(header, MAGIC, sizeof MAGIC);
+        memcpy(header + sizeof MAGIC, uuid.data(), std::min(uuid.size(), UUID_END - sizeof MAGIC - 1));
+        have = 0;
+    }
+    std::vector<unsigned char> entries((last - have) * size_t{4}, 0);
+    const Xapian::PostingIterator end = db.postlist_end(std::string());
+    Xapian::PostingIterator doc = db.postlist_begin(std::string());
+    if (have > 0)
+        doc.skip_to(have + 1);
+    for (; doc != end && *doc <= last; ++doc)
+        put32(&entries[(*doc - have - 1) * size_t{4}], doc.get_doclength() + 1);
+    /* the entries before the count that says they are there */
+    put32(header + COUNT_AT, last);
+    bool ok = write_all(fd, entries.data(), entries.size(), static_cast<off_t>(ng_length_table::HEADER + have * 4)) &&
+              write_all(fd, header, sizeof header, 0);
+    ok = close(fd) == 0 && ok;
+    if (!fresh.empty())
+        ok = ok && rename(fresh.c_str(), path.c_str()) == 0;
+    if (!ok) {
+        if (!fresh.empty())
+            unlink(fresh.c_str());
+        unlink(path.c_str());
+    }
+}
+
+ng_length_table::~ng_length_table()
+{
+    unmap();
+}
+
+void ng_length_table::unmap()
+{
+    if (map_)
+        munmap(const_cast<unsigned char *>(map_), size_);
+    map_ = nullptr;
+    size_ = 0;
+    count_ = 0;
+}
+
+bool ng_length_table::bind(const Xapian::Database &db, const std::string &dir)
+{
+    const Xapian::rev rev = db.get_revision();
+    if (&db == db_ && rev == rev_)
+        return map_ != nullptr;
+    unmap();
+    db_ = &db;
+    rev_ = rev;
+    const int fd = open((dir + "/" NG_LENGTHS_FILE).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    unsigned char header[HEADER];
+    if (fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(HEADER) &&
+        pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) &&
+        header_of(header, db.get_uuid())) {
+        const size_t size = static_cast<size_t>(st.st_size);
+        void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+        if (map != MAP_FAILED) {
+            map_ = static_cast<const unsigned char *>(map);
+            size_ = size;
+            count_ = std::min<Xapian::docid>(get32(header + COUNT_AT), static_cast<Xapian::docid>((size - HEADER) / 4));
+        }
+    }
+    close(fd);
+    return map_ != nullptr;
+}
+
+namespace {
+
+/* A term's postings, weighted by BM25. The arithmetic is BM25Weight's
+ * (xapian-core 1.4), step for step, so that the weights are the same to
+ * the last bit: tests/test-search.c compares them with Xapian's own. */
+class bm25_source : public Xapian::PostingSource {
+  public:
+    bm25_source(const std::string &term, Xapian::termcount wqf, ng_length_table *table, const ng_bm25_params &p)
+        : term_(term), wqf_(wqf), table_(table), p_(p)
+    {
+    }
+
+    Xapian::PostingSource *clone() const override
+    {
+        return new bm25_source(term_, wqf_, table_, p_);
+    }
+
+    void init(const Xapian::Database &db) override
+    {
+        db_ = db;
+        tf_ = db.get_termfreq(term_);
+        /* Robertson and Sparck Jones' weight, kept above zero for a term of
+         * most documents as Xapian keeps it */
+        double tw = (db.get_doccount() - tf_ + 0.5) / (tf_ + 0.5);
+        if (tw < 2)
+            tw = tw * 0.5 + 1;
+        termweight_ = std::log(tw) * 1.0;
+        const double k3 = 1, wqf = wqf_;
+        termweight_ *= (k3 + 1) * wqf / (k3 + wqf);
+        termweight_ *= (p_.k1 + 1);
+        len_factor_ = 0;
+        if (p_.b != 0 && p_.k1 != 0) {
+            len_factor_ = db.get_avlength();
+            if (len_factor_ != 0)
+                len_factor_ = 1 / len_factor_;
+        }
+        /* the bound: the most a document can score, at the highest wdf and
+         * the least length that wdf allows */
+        const double wdf_max = db.get_wdf_upper_bound(term_);
+        double denom = p_.k1;
+        if (p_.k1 != 0 && p_.b != 0) {
+            const double least = std::max<double>(db.get_wdf_upper_bound(term_), db.get_doclength_lower_bound());
+            const double normlen = std::max(least * len_factor_, p_.min_normlen);
+            denom *= normlen * p_.b + (1 - p_.b);
+        }
+        denom += wdf_max;
+        set_maxweight(denom > 0 ? termweight_ * (wdf_max / denom) : 0);
+        it_ = db.postlist_begin(term_);
+        end_ = db.postlist_end(term_);
+        started_ = false;
+    }
+
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return tf_;
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return tf_;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return tf_;
+    }
+
+    void next(double) override
+    {
+        if (started_)
+            ++it_;
+        started_ = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started_ = true;
+        it_.skip_to(did);
+    }
+    bool at_end() const override
+    {
+        return started_ && it_ == end_;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return *it_;
+    }
+
+    double get_weight() const override
+    {
+        const Xapian::termcount wdf = it_.get_wdf();
+        Xapian::termcount len;
+        if (!table_ || !table_->get(*it_, &len))
+            len = it_.get_doclength();
+        const double normlen = std::max(len * len_factor_, p_.min_normlen);
+        const double wdf_double(wdf);
+        const double denom = p_.k1 * (normlen * p_.b + (1 - p_.b)) + wdf_double;
+        return termweight_ * (wdf_double / denom);
+    }
+
+  private:
+    std::string term_;
+    Xapian::termcount wqf_;
+    ng_length_table *table_;
+    ng_bm25_params p_;
+    Xapian::Database db_;
+    Xapian::doccount tf_ = 0;
+    double termweight_ = 0, len_factor_ = 0;
+    Xapian::PostingIterator it_, end_;
+    bool started_ = false;
+};
+
+} // namespace
+
+Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_length_table *table,
+                           const ng_bm25_params &params)
+{
+    return Xapian::Query((new bm25_source(term, wqf, table, params))->release());
+}

@@ -1,0 +1,74 @@
+/* Document lengths kept by the index, and BM25 scoring that reads them.
+ *
+ * BM25 divides by a document's length. Xapian reads it by walking its list
+ * of every document's length, so a match that scores thousands of documents
+ * decodes most of that list: on the 500 MB benchmark index, about a fifth
+ * of an any-word or all-words match (BENCHMARKS.md). Beside each of its
+ * databases the index keeps the lengths as a plain array, a file named
+ * NG_LENGTHS_FILE that readers map into memory, and bm25_term scores a word
+ * with the same formula and the same arithmetic as Xapian's BM25Weight,
+ * its lengths read from there. The file is a cache: written after each
+ * commit for the documents it added, and anew after a compaction; a reader
+ * trusts it only for the database it was written for (by its uuid) and
+ * reads through Xapian what it does not hold. C++ only: used by store.cc. */
+#ifndef NEWSGREP_LENGTHS_H
+#define NEWSGREP_LENGTHS_H
+
+#include <xapian.h>
+
+#include <string>
+
+#define NG_LENGTHS_FILE "newsgrep-lengths"
+
+/* Bring the lengths file of DB, the database in folder DIR, up to DB's
+ * last committed document: write it anew (FROM_SCRATCH, after a
+ * compaction, which numbers the documents anew) or add the documents after
+ * those it holds. A file that cannot be written is removed (readers then
+ * read the lengths through Xapian). */
+void ng_lengths_write(const Xapian::Database &db, const std::string &dir, bool from_scratch);
+
+/* One reader's view of a database's lengths file. */
+class ng_length_table {
+  public:
+    ng_length_table() = default;
+    ng_length_table(const ng_length_table &) = delete;
+    ng_length_table &operator=(const ng_length_table &) = delete;
+    ~ng_length_table();
+    /* Read the file of DB, the database in folder DIR, from now on; false
+     * when there is none to trust. */
+    bool bind(const Xapian::Database &db, const std::string &dir);
+    /* The length of document DID into *LEN; false if the file does not
+     * hold it. */
+    bool get(Xapian::docid did, Xapian::termcount *len) const
+    {
+        if (did == 0 || did > count_)
+            return false;
+        const unsigned char *p = map_ + HEADER + (did - 1) * 4;
+        const unsigned v = p[0] | p[1] << 8 | p[2] << 16 | static_cast<unsigned>(p[3]) << 24;
+        *len = v - 1;
+        return v != 0;
+    }
+    static const size_t HEADER = 64;
+
+  private:
+    void unmap();
+    const Xapian::Database *db_ = nullptr;
+    Xapian::rev rev_ = 0;
+    const unsigned char *map_ = nullptr;
+    size_t size_ = 0;
+    Xapian::docid count_ = 0;
+};
+
+/* The BM25 weights of the user's search (k2 0, k3 1), as Xapian's
+ * BM25Weight(k1, 0, 1, b, min_normlen) gives them. */
+struct ng_bm25_params {
+    double k1, b, min_normlen;
+};
+
+/* A leaf of a query: TERM, of query frequency WQF, scored by BM25 with the
+ * lengths of TABLE (bound to the database the match runs on); the same
+ * weights as Xapian's own leaf for TERM. */
+Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_length_table *table,
+                           const ng_bm25_params &params);
+
+#endif
