@@ -777,11 +777,30 @@ static void test_lengths(const char *dir)
     ok(strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) == 0, "after a compaction: Xapian's hits and scores");
     ng_store_close(st);
 
+    /* another database's file (here the index before its compaction) is
+     * not read: the scores stay Xapian's */
+    char file[4400], theirs[4400];
+    snprintf(file, sizeof file, "%s/newsgrep-lengths", dest);
+    snprintf(theirs, sizeof theirs, "%s/newsgrep-lengths", path);
+    if (rename(theirs, file) != 0)
+        bail("cannot move the lengths file");
+    if (ng_store_open(dest, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open the compacted index");
+    describe_lengths(st, NG_LENGTHS_AUTO, &own);
+    describe_lengths(st, NG_LENGTHS_XAPIAN, &xapian);
+    ok(strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) == 0, "another database's lengths file: not read");
+    ng_store_close(st);
+
     /* a file that lies is believed: the file is what the scores read */
-    char file[4400];
     unsigned char lie[4096];
     memset(lie, 1, sizeof lie); /* every length 16843008 */
+    if (rename(file, theirs) != 0)
+        bail("cannot move the lengths file back");
     snprintf(file, sizeof file, "%s/newsgrep-lengths", dest);
+    ng_store_t *w = NULL;
+    if (ng_store_open(dest, NG_STORE_WRITE, &w, NULL) != NG_STATUS_SUCCESS || ng_store_commit(w) != NG_STATUS_SUCCESS)
+        bail("cannot commit");
+    ng_store_close(w);
     int fd = open(file, O_WRONLY);
     if (fd < 0 || pwrite(fd, lie, sizeof lie, 64) != (ssize_t)sizeof lie || close(fd) != 0)
         bail("cannot write the lie");
