@@ -154,12 +154,14 @@ bool ng_length_table::bind(const Xapian::Database &db, const std::string &dir)
     return map_ != nullptr;
 }
 
-namespace {
+namespace
+{
 
 /* A term's postings, weighted by BM25. The arithmetic is BM25Weight's
  * (xapian-core 1.4), step for step, so that the weights are the same to
  * the last bit: tests/test-search.c compares them with Xapian's own. */
-class bm25_source : public Xapian::PostingSource {
+class bm25_source : public Xapian::PostingSource
+{
   public:
     bm25_source(const std::string &term, Xapian::termcount wqf, ng_length_table *table, const ng_bm25_params &p)
         : term_(term), wqf_(wqf), table_(table), p_(p)

@@ -28,7 +28,8 @@
 void ng_lengths_write(const Xapian::Database &db, const std::string &dir, bool from_scratch);
 
 /* One reader's view of a database's lengths file. */
-class ng_length_table {
+class ng_length_table
+{
   public:
     ng_length_table() = default;
     ng_length_table(const ng_length_table &) = delete;

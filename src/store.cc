@@ -38,9 +38,9 @@ struct ng_store {
     Xapian::Database *adb2;         /* the articles again, likewise */
     std::string path;
     std::string errmsg;
-    bool bulk;             /* NG_STORE_BULK: no transactions */
-    bool articles_missing; /* NG_META_ARTICLES_MISSING is set (read at open) */
-    bool local;            /* the passages are one glass database on this machine (no stub, no remote shard) */
+    bool bulk;                  /* NG_STORE_BULK: no transactions */
+    bool articles_missing;      /* NG_META_ARTICLES_MISSING is set (read at open) */
+    bool local;                 /* the passages are one glass database on this machine (no stub, no remote shard) */
     ng_length_table lengths[4]; /* the documents' lengths of db, adb, db2 and adb2, as read */
 };
 
@@ -656,6 +656,17 @@ static Xapian::Query passage_query(const std::string &id, unsigned number)
                          Xapian::Query(Xapian::Query::OP_VALUE_RANGE, NG_SLOT_PASSAGE, n, n));
 }
 
+/* TERM once more in TERMS, the query's terms with their query frequencies. */
+static void count_term(std::vector<std::pair<std::string, unsigned>> &terms, const char *term)
+{
+    auto same = std::find_if(terms.begin(), terms.end(),
+                             [term](const std::pair<std::string, unsigned> &t) { return t.first == term; });
+    if (same != terms.end())
+        same->second++;
+    else
+        terms.emplace_back(term, 1);
+}
+
 struct query_builder {
     const Xapian::Database &db;
 
@@ -744,13 +755,7 @@ struct query_builder {
                         kids.push_back(build(k));
                         continue;
                     }
-                    auto same =
-                        std::find_if(terms.begin(), terms.end(),
-                                     [k](const std::pair<std::string, unsigned> &t) { return t.first == k->term; });
-                    if (same != terms.end())
-                        same->second++;
-                    else
-                        terms.emplace_back(k->term, 1);
+                    count_term(terms, k->term);
                 }
                 for (const auto &t : terms)
                     kids.emplace_back(t.first, t.second);
@@ -870,11 +875,13 @@ static ng_length_table *lengths_of(ng_store_t *store, const Xapian::Database &db
 {
     if (store->wdb || !store->local || opts->lengths == NG_LENGTHS_XAPIAN)
         return NULL;
-    const Xapian::Database *const dbs[4] = {store->db, store->adb, store->db2, store->adb2};
+    /* read one by one: a second thread may be setting db2 or adb2 */
+    Xapian::Database *ng_store::*const handles[4] = {&ng_store::db, &ng_store::adb, &ng_store::db2, &ng_store::adb2};
     for (int i = 0; i < 4; i++)
-        if (dbs[i] == &db)
-            return store->lengths[i].bind(db, i % 2 ? articles_path(store->path) : store->path) ? &store->lengths[i]
-                                                                                               : NULL;
+        if (store->*handles[i] == &db) {
+            ng_length_table &table = store->lengths[i];
+            return table.bind(db, i % 2 ? articles_path(store->path) : store->path) ? &table : NULL;
+        }
     return NULL;
 }
 
@@ -890,15 +897,9 @@ static bool plain_words(const ng_qnode_t *query, std::vector<std::pair<std::stri
     if ((query->op != NG_Q_AND && query->op != NG_Q_OR) || query->nkids == 0)
         return false;
     for (size_t i = 0; i < query->nkids; i++) {
-        const ng_qnode_t *k = query->kids[i];
-        if (k->op != NG_Q_TERM)
+        if (query->kids[i]->op != NG_Q_TERM)
             return false;
-        auto same = std::find_if(terms.begin(), terms.end(),
-                                 [k](const std::pair<std::string, unsigned> &t) { return t.first == k->term; });
-        if (same != terms.end())
-            same->second++;
-        else
-            terms.emplace_back(k->term, 1);
+        count_term(terms, query->kids[i]->term);
     }
     return true;
 }
@@ -1347,7 +1348,8 @@ static std::vector<candidate> best_articles(ng_store_t *store, const ng_qnode_t 
     /* the articles LO .. HI (all of them when HI is 0) */
     auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
         Xapian::Enquire enquire(db);
-        enquire.set_query(hi ? in_range(article_query(store, db, query, opts), lo, hi) : article_query(store, db, query, opts));
+        enquire.set_query(hi ? in_range(article_query(store, db, query, opts), lo, hi)
+                             : article_query(store, db, query, opts));
         enquire.set_weighting_scheme(bm25(opts));
         const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
         out.count(mset);
