@@ -41,13 +41,19 @@ state() { # state DB: what must come out the same
 }
 now_ms() { date +%s%3N; }
 
+# reference NAME RUN WHAT: RUN "$TMP/NAME.db", never interrupted, timed
+# (t0, t1 in ms), checked to succeed (WHAT), its state into $TMP/NAME.state
+reference() {
+    t0=$(now_ms)
+    "$2" "$TMP/$1.db" 2>"$TMP/$1.err"
+    rc=$?
+    t1=$(now_ms)
+    is "$rc" 0 "$3"
+    state "$TMP/$1.db" >"$TMP/$1.state"
+}
+
 # The reference: one run, never interrupted; and how long it takes.
-t0=$(now_ms)
-index "$TMP/ref.db" 2>"$TMP/ref.err"
-rc=$?
-t1=$(now_ms)
-is "$rc" 0 "the uninterrupted run succeeds"
-state "$TMP/ref.db" >"$TMP/ref.state"
+reference ref index "the uninterrupted run succeeds"
 like "$(head -1 "$TMP/ref.state")" "^documents [1-9][0-9]*$" "it holds passages"
 is "$("$NEWSGREP" --db "$TMP/ref.db" -c id:wn-en-again)" "2 passages in 1 article" \
     "the later version of a repeated article wins (2 passages)"
@@ -155,12 +161,7 @@ cp "$dumps/b.jsonl.gz" "$dumps/c.jsonl" "$dumps/wire.sgml" "$dumps/reuters.sgm" 
 cp "$dumps/text/"* "$night/text/" || exit 99
 add() { $EXEC "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$1" "$night"; }
 cp -R "$TMP/base.db" "$TMP/nref.db" || exit 99
-t0=$(now_ms)
-add "$TMP/nref.db" 2>"$TMP/nref.err"
-rc=$?
-t1=$(now_ms)
-is "$rc" 0 "the uninterrupted addition of new articles succeeds"
-state "$TMP/nref.db" >"$TMP/nref.state"
+reference nref add "the uninterrupted addition of new articles succeeds"
 span=$((t1 - t0 + 20))
 echo "# it takes $((t1 - t0)) ms; kills fall in the first $span ms"
 awk -v seed="$seed" -v n="$trials" -v span="$span" \

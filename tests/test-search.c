@@ -640,24 +640,36 @@ static void test_split(const char *path)
 }
 
 /* The hits of split_queries on ST, in one thread (SPLIT NG_SPLIT_NEVER) or
- * two (NG_SPLIT_ALWAYS), one line each into OUT. */
-static void describe_queries(ng_store_t *st, int split, ng_buf_t *out)
+ * two (NG_SPLIT_ALWAYS), the documents' lengths read as LENGTHS says, each
+ * query alone and as any-word, ranked each way when ALL_RANKS: one line
+ * each, added to OUT. */
+static void describe_queries(ng_store_t *st, int split, int lengths, int all_ranks, ng_buf_t *out)
 {
     ng_buf_t one = NG_BUF_INIT;
     unsigned long est;
-    ng_buf_clear(out);
     for (size_t any = 0; any < 2; any++)
-        for (size_t i = 0; i < sizeof split_queries / sizeof split_queries[0]; i++) {
-            ng_qnode_t *q = parse(split_queries[i], any ? NG_QUERY_ANY : 0);
-            ng_search_opts_t opts;
-            ng_search_opts_init(&opts);
-            opts.split = split;
-            describe_hits(st, q, &opts, &one, &est);
-            ng_buf_append_str(out, ng_buf_str(&one));
-            ng_buf_append_byte(out, '\n');
-            ng_qnode_free(q);
-        }
+        for (size_t i = 0; i < sizeof split_queries / sizeof split_queries[0]; i++)
+            for (int rank = NG_RANK_COMBINED; rank <= (all_ranks ? NG_RANK_ARTICLE : NG_RANK_COMBINED); rank++) {
+                ng_qnode_t *q = parse(split_queries[i], any ? NG_QUERY_ANY : 0);
+                ng_search_opts_t opts;
+                ng_search_opts_init(&opts);
+                opts.split = split;
+                opts.lengths = lengths;
+                opts.rank = rank;
+                describe_hits(st, q, &opts, &one, &est);
+                ng_buf_append_str(out, ng_buf_str(&one));
+                ng_buf_append_byte(out, '\n');
+                ng_qnode_free(q);
+            }
     ng_buf_free(&one);
+}
+
+/* The hits of split_queries on ST, ranked by default, matched as SPLIT
+ * says (OUT cleared first). */
+static void describe_default(ng_store_t *st, int split, ng_buf_t *out)
+{
+    ng_buf_clear(out);
+    describe_queries(st, split, NG_LENGTHS_AUTO, 0, out);
 }
 
 /* The second thread of a split match opens the index again; when what it
@@ -674,12 +686,12 @@ static void test_split_elsewhere(const char *dir)
     put_vocabulary_index(path, 7);
     if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
         bail("cannot open an index");
-    describe_queries(st, NG_SPLIT_NEVER, &before);
+    describe_default(st, NG_SPLIT_NEVER, &before);
     /* every article replaced: a new revision, which the second thread will
      * find when it first opens the index */
     put_vocabulary_index(path, 11);
-    describe_queries(st, NG_SPLIT_NEVER, &never);
-    describe_queries(st, NG_SPLIT_ALWAYS, &split);
+    describe_default(st, NG_SPLIT_NEVER, &never);
+    describe_default(st, NG_SPLIT_ALWAYS, &split);
     ok(strcmp(ng_buf_str(&never), ng_buf_str(&before)) == 0, "a handle searches its revision after a commit");
     ok(strcmp(ng_buf_str(&split), ng_buf_str(&never)) == 0, "a split match after a commit: the same hits");
     ng_store_close(st);
@@ -691,14 +703,14 @@ static void test_split_elsewhere(const char *dir)
     put_vocabulary_index(other, 13); /* as many commits: the same revision */
     if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
         bail("cannot open an index");
-    describe_queries(st, NG_SPLIT_NEVER, &never);
+    describe_default(st, NG_SPLIT_NEVER, &never);
     if (rename(path, old) != 0)
         bail("cannot move an index");
-    describe_queries(st, NG_SPLIT_ALWAYS, &split);
+    describe_default(st, NG_SPLIT_ALWAYS, &split);
     ok(strcmp(ng_buf_str(&split), ng_buf_str(&never)) == 0, "a split match once the folder is gone: the same hits");
     if (rename(other, path) != 0)
         bail("cannot put an index in the place of another");
-    describe_queries(st, NG_SPLIT_ALWAYS, &split);
+    describe_default(st, NG_SPLIT_ALWAYS, &split);
     ok(strcmp(ng_buf_str(&split), ng_buf_str(&never)) == 0,
        "a split match once another index took the folder's place: the same hits");
     if (strcmp(ng_buf_str(&split), ng_buf_str(&never)) != 0)
@@ -709,29 +721,13 @@ static void test_split_elsewhere(const char *dir)
     ng_buf_free(&split);
 }
 
-/* The hits of split_queries on ST (each alone and as any-word, in one
- * thread and in two), the documents' lengths read as LENGTHS says. */
+/* The hits of split_queries on ST, every way, in one thread and in two,
+ * the documents' lengths read as LENGTHS says. */
 static void describe_lengths(ng_store_t *st, int lengths, ng_buf_t *out)
 {
-    ng_buf_t hits = NG_BUF_INIT;
     ng_buf_clear(out);
-    for (int any = 0; any < 2; any++)
-        for (int split = NG_SPLIT_NEVER; split <= NG_SPLIT_ALWAYS; split++)
-            for (size_t i = 0; i < sizeof split_queries / sizeof split_queries[0]; i++)
-                for (int rank = NG_RANK_COMBINED; rank <= NG_RANK_ARTICLE; rank++) {
-                    ng_qnode_t *q = parse(split_queries[i], any ? NG_QUERY_ANY : 0);
-                    ng_search_opts_t opts;
-                    ng_search_opts_init(&opts);
-                    opts.rank = rank;
-                    opts.split = split;
-                    opts.lengths = lengths;
-                    unsigned long estimate;
-                    describe_hits(st, q, &opts, &hits, &estimate);
-                    ng_buf_append_str(out, ng_buf_str(&hits));
-                    ng_buf_append_byte(out, '\n');
-                    ng_qnode_free(q);
-                }
-    ng_buf_free(&hits);
+    describe_queries(st, NG_SPLIT_NEVER, lengths, 1, out);
+    describe_queries(st, NG_SPLIT_ALWAYS, lengths, 1, out);
 }
 
 /* BM25 reading the lengths from the index's own file (src/lengths.h) gives
