@@ -182,7 +182,7 @@ class bm25_source : public Xapian::PostingSource
         double tw = (db.get_doccount() - tf_ + 0.5) / (tf_ + 0.5);
         if (tw < 2)
             tw = tw * 0.5 + 1;
-        termweight_ = std::log(tw) * 1.0;
+        termweight_ = std::log(tw);
         const double k3 = 1, wqf = wqf_;
         termweight_ *= (k3 + 1) * wqf / (k3 + wqf);
         termweight_ *= (p_.k1 + 1);
@@ -197,7 +197,7 @@ class bm25_source : public Xapian::PostingSource
         const double wdf_max = db.get_wdf_upper_bound(term_);
         double denom = p_.k1;
         if (p_.k1 != 0 && p_.b != 0) {
-            const double least = std::max<double>(db.get_wdf_upper_bound(term_), db.get_doclength_lower_bound());
+            const double least = std::max<double>(wdf_max, db.get_doclength_lower_bound());
             const double normlen = std::max(least * len_factor_, p_.min_normlen);
             denom *= normlen * p_.b + (1 - p_.b);
         }

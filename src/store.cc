@@ -937,11 +937,13 @@ static Xapian::Query article_query(ng_store_t *store, const Xapian::Database &db
     ng_qnode_each_match_term(query, collect_match_term, &terms);
     if (terms.empty())
         return Xapian::Query();
-    std::vector<std::string> sorted(terms);
-    std::sort(sorted.begin(), sorted.end());
+    std::vector<std::pair<std::string, unsigned>> counted;
+    for (const std::string &t : terms)
+        count_term(counted, t.c_str());
     ng_length_table *table = lengths_of(store, db, opts);
     std::vector<Xapian::Query> leaves;
-    if (table && std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end()) {
+    /* a word twice is two leaves here: left to Xapian */
+    if (table && counted.size() == terms.size()) {
         const ng_bm25_params params{opts->k1, opts->b, opts->min_normlen};
         for (const std::string &t : terms)
             leaves.push_back(ng_bm25_term(t, 1, table, params));
