@@ -134,6 +134,7 @@ bool ng_length_table::bind(const Xapian::Database &db, const std::string &dir)
     unmap();
     db_ = &db;
     rev_ = rev;
+    last_ = db.get_lastdocid();
     const int fd = open((dir + "/" NG_LENGTHS_FILE).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
@@ -271,4 +272,137 @@ Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_le
                            const ng_bm25_params &params)
 {
     return Xapian::Query((new bm25_source(term, wqf, table, params))->release());
+}
+
+namespace
+{
+
+/* Every document, weighing nothing, telling AT where the match is. */
+class doc_tracker : public Xapian::PostingSource
+{
+  public:
+    explicit doc_tracker(ng_match_doc *at) : at_(at)
+    {
+    }
+    Xapian::PostingSource *clone() const override
+    {
+        return new doc_tracker(at_);
+    }
+    void init(const Xapian::Database &db) override
+    {
+        n_ = db.get_doccount();
+        last_ = db.get_lastdocid();
+        did_ = 0;
+        set_maxweight(0);
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0; /* documents deleted leave gaps among the ids */
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return n_;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return n_;
+    }
+    void next(double) override
+    {
+        at_->did = ++did_;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (did > did_)
+            did_ = did;
+        at_->did = did_;
+    }
+    bool at_end() const override
+    {
+        return did_ > last_;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return did_;
+    }
+
+  private:
+    ng_match_doc *at_;
+    Xapian::doccount n_ = 0;
+    Xapian::docid last_ = 0, did_ = 0;
+};
+
+} // namespace
+
+Xapian::Query ng_track_doc(ng_match_doc *at)
+{
+    return Xapian::Query((new doc_tracker(at))->release());
+}
+
+ng_bm25_weight::ng_bm25_weight(const ng_bm25_params &params, ng_length_table *table, const ng_match_doc *at)
+    : p_(params), table_(table), at_(at)
+{
+    need_stat(COLLECTION_SIZE);
+    need_stat(TERMFREQ);
+    need_stat(WQF);
+    need_stat(AVERAGE_LENGTH);
+    need_stat(WDF);
+    need_stat(WDF_MAX);
+    need_stat(DOC_LENGTH_MIN);
+}
+
+ng_bm25_weight *ng_bm25_weight::clone() const
+{
+    return new ng_bm25_weight(p_, table_, at_);
+}
+
+void ng_bm25_weight::init(double factor)
+{
+    /* BM25Weight::init with k2 0 and k3 1, step for step */
+    const Xapian::doccount tf = get_termfreq();
+    double tw = (get_collection_size() - tf + 0.5) / (tf + 0.5);
+    if (tw < 2)
+        tw = tw * 0.5 + 1;
+    termweight_ = std::log(tw) * factor;
+    const double k3 = 1, wqf = get_wqf();
+    termweight_ *= (k3 + 1) * wqf / (k3 + wqf);
+    termweight_ *= (p_.k1 + 1);
+    len_factor_ = 0;
+    if (p_.b != 0 && p_.k1 != 0) {
+        len_factor_ = get_average_length();
+        if (len_factor_ != 0)
+            len_factor_ = 1 / len_factor_;
+    }
+}
+
+double ng_bm25_weight::get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const
+{
+    Xapian::termcount len = 0;
+    table_->get(at_->did, &len); /* complete: it holds every document matched */
+    const double normlen = std::max(len * len_factor_, p_.min_normlen);
+    const double wdf_double(wdf);
+    const double denom = p_.k1 * (normlen * p_.b + (1 - p_.b)) + wdf_double;
+    return termweight_ * (wdf_double / denom);
+}
+
+double ng_bm25_weight::get_maxpart() const
+{
+    const double wdf_max = get_wdf_upper_bound();
+    double denom = p_.k1;
+    if (p_.k1 != 0 && p_.b != 0) {
+        const double least = std::max<double>(wdf_max, get_doclength_lower_bound());
+        denom *= std::max(least * len_factor_, p_.min_normlen) * p_.b + (1 - p_.b);
+    }
+    denom += wdf_max;
+    return denom > 0 ? termweight_ * (wdf_max / denom) : 0;
+}
+
+double ng_bm25_weight::get_sumextra(Xapian::termcount, Xapian::termcount) const
+{
+    return 0;
+}
+
+double ng_bm25_weight::get_maxextra() const
+{
+    return 0;
 }

@@ -7,7 +7,8 @@
  * databases the index keeps the lengths as a plain array, a file named
  * NG_LENGTHS_FILE that readers map into memory, and bm25_term scores a word
  * with the same formula and the same arithmetic as Xapian's BM25Weight,
- * its lengths read from there. The file is a cache: written after each
+ * its lengths read from there (ng_bm25_weight does the same for a phrase,
+ * below). The file is a cache: written after each
  * commit for the documents it added, and anew after a compaction; a reader
  * trusts it only for the database it was written for (by its uuid) and
  * reads through Xapian what it does not hold. C++ only: used by store.cc. */
@@ -49,6 +50,11 @@ class ng_length_table
         *len = v - 1;
         return v != 0;
     }
+    /* Does the file hold every document of the database bound? */
+    bool complete() const
+    {
+        return map_ && count_ >= last_;
+    }
     static const size_t HEADER = 64;
 
   private:
@@ -57,7 +63,7 @@ class ng_length_table
     Xapian::rev rev_ = 0;
     const unsigned char *map_ = nullptr;
     size_t size_ = 0;
-    Xapian::docid count_ = 0;
+    Xapian::docid count_ = 0, last_ = 0;
 };
 
 /* The BM25 weights of the user's search (k2 0, k3 1), as Xapian's
@@ -71,5 +77,35 @@ struct ng_bm25_params {
  * weights as Xapian's own leaf for TERM. */
 Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_length_table *table,
                            const ng_bm25_params &params);
+
+/* A phrase's words cannot be PostingSources (a phrase needs their
+ * positions), and xapian-core 1.4 gives a Weight a document's length but not
+ * its id. So a phrase is ANDed with ng_track_doc(AT), which matches every
+ * document, weighs nothing and records in AT the document the match is on;
+ * and the match is weighted with ng_bm25_weight, which reads the length of
+ * that document from a complete table (ng_length_table::complete). */
+struct ng_match_doc {
+    Xapian::docid did = 0;
+};
+
+Xapian::Query ng_track_doc(ng_match_doc *at);
+
+class ng_bm25_weight : public Xapian::Weight
+{
+  public:
+    ng_bm25_weight(const ng_bm25_params &params, ng_length_table *table, const ng_match_doc *at);
+    ng_bm25_weight *clone() const override;
+    void init(double factor) override;
+    double get_sumpart(Xapian::termcount wdf, Xapian::termcount len, Xapian::termcount uniqterms) const override;
+    double get_maxpart() const override;
+    double get_sumextra(Xapian::termcount len, Xapian::termcount uniqterms) const override;
+    double get_maxextra() const override;
+
+  private:
+    ng_bm25_params p_;
+    ng_length_table *table_;
+    const ng_match_doc *at_;
+    double termweight_ = 0, len_factor_ = 0;
+};
 
 #endif

@@ -910,13 +910,43 @@ static Xapian::Query joined(Xapian::Query::op op, const std::vector<Xapian::Quer
     return leaves.size() == 1 ? leaves[0] : Xapian::Query(op, leaves.begin(), leaves.end());
 }
 
+/* The complete table of lengths of DB when QUERY is a phrase of words
+ * (weighted through ng_bm25_weight, lengths.h); else NULL. */
+static ng_length_table *phrase_lengths(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
+                                       const ng_search_opts_t *opts)
+{
+    if (query->op != NG_Q_PHRASE || query->nkids == 0)
+        return NULL;
+    for (size_t i = 0; i < query->nkids; i++)
+        if (query->kids[i]->op != NG_Q_TERM)
+            return NULL;
+    ng_length_table *table = lengths_of(store, db, opts);
+    return table && table->complete() ? table : NULL;
+}
+
+/* ENQUIRE, on DB, weighted by BM25: through the lengths kept by the index
+ * for a phrase of words when it can (the tracker AT tells which document
+ * the match is on), else by Xapian's BM25Weight. */
+static void weigh(Xapian::Enquire &enquire, ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
+                  const ng_search_opts_t *opts, const ng_match_doc *at)
+{
+    ng_length_table *table = phrase_lengths(store, db, query, opts);
+    if (table)
+        enquire.set_weighting_scheme(ng_bm25_weight(ng_bm25_params{opts->k1, opts->b, opts->min_normlen}, table, at));
+    else
+        enquire.set_weighting_scheme(bm25(opts));
+}
+
 /* QUERY to be matched on DB: its words scored with the lengths kept by
- * the index when it is plain words (the same weights, faster), else as
- * build_query makes it. */
+ * the index when it is plain words (the same weights, faster), a phrase of
+ * words ANDed with the tracker AT (see weigh), else as build_query makes
+ * it. */
 static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
-                                  const ng_search_opts_t *opts)
+                                  const ng_search_opts_t *opts, ng_match_doc *at)
 {
     std::vector<std::pair<std::string, unsigned>> terms;
+    if (phrase_lengths(store, db, query, opts))
+        return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(db, query));
     ng_length_table *table = lengths_of(store, db, opts);
     if (!table || !plain_words(query, terms))
         return build_query(db, query);
@@ -1249,9 +1279,10 @@ static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_sea
                         size_t want, unsigned long *estimate, std::vector<candidate> &c)
 {
     auto match = [&](const Xapian::Database &db, Xapian::docid lo, Xapian::docid hi, half_match &out) {
+        ng_match_doc at;
         Xapian::Enquire enquire(db);
-        enquire.set_query(in_range(scored_query(store, db, query, opts), lo, hi));
-        enquire.set_weighting_scheme(bm25(opts));
+        enquire.set_query(in_range(scored_query(store, db, query, opts, &at), lo, hi));
+        weigh(enquire, store, db, query, opts, &at);
         if (collapsed)
             enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
         const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
@@ -1417,10 +1448,11 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
     try {
         results = new ng_results;
         with_reopen(store, [&] {
-            const Xapian::Query xq = scored_query(store, *store->db, query, opts);
+            ng_match_doc at;
+            const Xapian::Query xq = scored_query(store, *store->db, query, opts, &at);
             Xapian::Enquire enquire(*store->db);
             enquire.set_query(xq);
-            enquire.set_weighting_scheme(bm25(opts));
+            weigh(enquire, store, *store->db, query, opts, &at);
             const bool collapsed = !opts->all_passages;
             if (collapsed)
                 enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
