@@ -155,6 +155,42 @@ bool ng_length_table::bind(const Xapian::Database &db, const std::string &dir)
     return map_ != nullptr;
 }
 
+void ng_bm25::init(Xapian::doccount n, Xapian::doccount tf, Xapian::termcount wqf, double avlen, double factor)
+{
+    /* Robertson and Sparck Jones' weight, kept above zero for a term of most
+     * documents as Xapian keeps it */
+    double tw = (n - tf + 0.5) / (tf + 0.5);
+    if (tw < 2)
+        tw = tw * 0.5 + 1;
+    termweight = std::log(tw) * factor;
+    const double k3 = 1, wqf_double = wqf;
+    termweight *= (k3 + 1) * wqf_double / (k3 + wqf_double);
+    termweight *= (p.k1 + 1);
+    len_factor = 0;
+    if (p.b != 0 && p.k1 != 0) {
+        len_factor = avlen;
+        if (len_factor != 0)
+            len_factor = 1 / len_factor;
+    }
+}
+
+double ng_bm25::weight(Xapian::termcount wdf, Xapian::termcount len) const
+{
+    const double normlen = std::max(len * len_factor, p.min_normlen);
+    const double wdf_double(wdf);
+    const double denom = p.k1 * (normlen * p.b + (1 - p.b)) + wdf_double;
+    return termweight * (wdf_double / denom);
+}
+
+double ng_bm25::bound(double wdf_max, double least) const
+{
+    double denom = p.k1;
+    if (p.k1 != 0 && p.b != 0)
+        denom *= std::max(std::max(wdf_max, least) * len_factor, p.min_normlen) * p.b + (1 - p.b);
+    denom += wdf_max;
+    return denom > 0 ? termweight * (wdf_max / denom) : 0;
+}
+
 namespace
 {
 
@@ -165,45 +201,21 @@ class bm25_source : public Xapian::PostingSource
 {
   public:
     bm25_source(const std::string &term, Xapian::termcount wqf, ng_length_table *table, const ng_bm25_params &p)
-        : term_(term), wqf_(wqf), table_(table), p_(p)
+        : term_(term), wqf_(wqf), table_(table), bm25_{p}
     {
     }
 
     Xapian::PostingSource *clone() const override
     {
-        return new bm25_source(term_, wqf_, table_, p_);
+        return new bm25_source(term_, wqf_, table_, bm25_.p);
     }
 
     void init(const Xapian::Database &db) override
     {
         db_ = db;
         tf_ = db.get_termfreq(term_);
-        /* Robertson and Sparck Jones' weight, kept above zero for a term of
-         * most documents as Xapian keeps it */
-        double tw = (db.get_doccount() - tf_ + 0.5) / (tf_ + 0.5);
-        if (tw < 2)
-            tw = tw * 0.5 + 1;
-        termweight_ = std::log(tw);
-        const double k3 = 1, wqf = wqf_;
-        termweight_ *= (k3 + 1) * wqf / (k3 + wqf);
-        termweight_ *= (p_.k1 + 1);
-        len_factor_ = 0;
-        if (p_.b != 0 && p_.k1 != 0) {
-            len_factor_ = db.get_avlength();
-            if (len_factor_ != 0)
-                len_factor_ = 1 / len_factor_;
-        }
-        /* the bound: the most a document can score, at the highest wdf and
-         * the least length that wdf allows */
-        const double wdf_max = db.get_wdf_upper_bound(term_);
-        double denom = p_.k1;
-        if (p_.k1 != 0 && p_.b != 0) {
-            const double least = std::max<double>(wdf_max, db.get_doclength_lower_bound());
-            const double normlen = std::max(least * len_factor_, p_.min_normlen);
-            denom *= normlen * p_.b + (1 - p_.b);
-        }
-        denom += wdf_max;
-        set_maxweight(denom > 0 ? termweight_ * (wdf_max / denom) : 0);
+        bm25_.init(db.get_doccount(), tf_, wqf_, db.get_avlength(), 1);
+        set_maxweight(bm25_.bound(db.get_wdf_upper_bound(term_), db.get_doclength_lower_bound()));
         it_ = db.postlist_begin(term_);
         end_ = db.postlist_end(term_);
         started_ = false;
@@ -248,20 +260,16 @@ class bm25_source : public Xapian::PostingSource
         Xapian::termcount len;
         if (!table_ || !table_->get(*it_, &len))
             len = it_.get_doclength();
-        const double normlen = std::max(len * len_factor_, p_.min_normlen);
-        const double wdf_double(wdf);
-        const double denom = p_.k1 * (normlen * p_.b + (1 - p_.b)) + wdf_double;
-        return termweight_ * (wdf_double / denom);
+        return bm25_.weight(wdf, len);
     }
 
   private:
     std::string term_;
     Xapian::termcount wqf_;
     ng_length_table *table_;
-    ng_bm25_params p_;
+    ng_bm25 bm25_;
     Xapian::Database db_;
     Xapian::doccount tf_ = 0;
-    double termweight_ = 0, len_factor_ = 0;
     Xapian::PostingIterator it_, end_;
     bool started_ = false;
 };
@@ -340,7 +348,7 @@ Xapian::Query ng_track_doc(ng_match_doc *at)
 }
 
 ng_bm25_weight::ng_bm25_weight(const ng_bm25_params &params, ng_length_table *table, const ng_match_doc *at)
-    : p_(params), table_(table), at_(at)
+    : bm25_{params}, table_(table), at_(at)
 {
     need_stat(COLLECTION_SIZE);
     need_stat(TERMFREQ);
@@ -353,48 +361,24 @@ ng_bm25_weight::ng_bm25_weight(const ng_bm25_params &params, ng_length_table *ta
 
 ng_bm25_weight *ng_bm25_weight::clone() const
 {
-    return new ng_bm25_weight(p_, table_, at_);
+    return new ng_bm25_weight(bm25_.p, table_, at_);
 }
 
 void ng_bm25_weight::init(double factor)
 {
-    /* BM25Weight::init with k2 0 and k3 1, step for step */
-    const Xapian::doccount tf = get_termfreq();
-    double tw = (get_collection_size() - tf + 0.5) / (tf + 0.5);
-    if (tw < 2)
-        tw = tw * 0.5 + 1;
-    termweight_ = std::log(tw) * factor;
-    const double k3 = 1, wqf = get_wqf();
-    termweight_ *= (k3 + 1) * wqf / (k3 + wqf);
-    termweight_ *= (p_.k1 + 1);
-    len_factor_ = 0;
-    if (p_.b != 0 && p_.k1 != 0) {
-        len_factor_ = get_average_length();
-        if (len_factor_ != 0)
-            len_factor_ = 1 / len_factor_;
-    }
+    bm25_.init(get_collection_size(), get_termfreq(), get_wqf(), get_average_length(), factor);
 }
 
 double ng_bm25_weight::get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const
 {
     Xapian::termcount len = 0;
     table_->get(at_->did, &len); /* complete: it holds every document matched */
-    const double normlen = std::max(len * len_factor_, p_.min_normlen);
-    const double wdf_double(wdf);
-    const double denom = p_.k1 * (normlen * p_.b + (1 - p_.b)) + wdf_double;
-    return termweight_ * (wdf_double / denom);
+    return bm25_.weight(wdf, len);
 }
 
 double ng_bm25_weight::get_maxpart() const
 {
-    const double wdf_max = get_wdf_upper_bound();
-    double denom = p_.k1;
-    if (p_.k1 != 0 && p_.b != 0) {
-        const double least = std::max<double>(wdf_max, get_doclength_lower_bound());
-        denom *= std::max(least * len_factor_, p_.min_normlen) * p_.b + (1 - p_.b);
-    }
-    denom += wdf_max;
-    return denom > 0 ? termweight_ * (wdf_max / denom) : 0;
+    return bm25_.bound(get_wdf_upper_bound(), get_doclength_lower_bound());
 }
 
 double ng_bm25_weight::get_sumextra(Xapian::termcount, Xapian::termcount) const

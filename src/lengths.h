@@ -72,6 +72,21 @@ struct ng_bm25_params {
     double k1, b, min_normlen;
 };
 
+/* BM25Weight's arithmetic (xapian-core 1.4; k2 0, k3 1), step for step, so
+ * that the weights are the same to the last bit (tests/test-search.c
+ * compares them with Xapian's own). */
+struct ng_bm25 {
+    ng_bm25_params p;
+    double termweight = 0, len_factor = 0;
+    /* For a term of TF documents among N, of query frequency WQF, its
+     * weights scaled by FACTOR, in documents of average length AVLEN. */
+    void init(Xapian::doccount n, Xapian::doccount tf, Xapian::termcount wqf, double avlen, double factor);
+    double weight(Xapian::termcount wdf, Xapian::termcount len) const;
+    /* The most a document can score: at the highest wdf, WDF_MAX, and the
+     * least length that allows (LEAST, the least of all documents). */
+    double bound(double wdf_max, double least) const;
+};
+
 /* A leaf of a query: TERM, of query frequency WQF, scored by BM25 with the
  * lengths of TABLE (bound to the database the match runs on); the same
  * weights as Xapian's own leaf for TERM. */
@@ -102,10 +117,9 @@ class ng_bm25_weight : public Xapian::Weight
     double get_maxextra() const override;
 
   private:
-    ng_bm25_params p_;
+    ng_bm25 bm25_;
     ng_length_table *table_;
     const ng_match_doc *at_;
-    double termweight_ = 0, len_factor_ = 0;
 };
 
 #endif
