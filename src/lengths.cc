@@ -88,7 +88,8 @@ void ng_lengths_write(const Xapian::Database &db, const std::string &dir, bool f
         }
         memset(header, 0, sizeof header);
         memcpy(header, MAGIC, sizeof MAGIC);
-        memcpy(header + sizeof MAGIC, uuid.data(), std::min(uuid.size(), UUID_END - sizeof MAGIC - 1));
+        /* NUL-padded: the header was zeroed, and a NUL always follows */
+        uuid.copy(reinterpret_cast<char *>(header) + sizeof MAGIC, UUID_END - sizeof MAGIC - 1);
         have = 0;
     }
     std::vector<unsigned char> entries((last - have) * size_t{4}, 0);
