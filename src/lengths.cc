@@ -32,11 +32,6 @@ static void put32(unsigned char *p, uint32_t v)
         p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
 }
 
-static uint32_t get32(const unsigned char *p)
-{
-    return p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
-
 /* Is HEADER that of a lengths file of the database UUID? */
 static bool header_of(const unsigned char *header, const std::string &uuid)
 {
@@ -68,7 +63,7 @@ void ng_lengths_write(const Xapian::Database &db, const std::string &dir, bool f
     int fd = from_scratch ? -1 : open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd >= 0) {
         if (pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) && header_of(header, uuid)) {
-            have = get32(header + COUNT_AT);
+            have = ng_le32(header + COUNT_AT);
             if (have >= last) {
                 close(fd);
                 return;
@@ -149,7 +144,8 @@ bool ng_length_table::bind(const Xapian::Database &db, const std::string &dir)
         if (map != MAP_FAILED) {
             map_ = static_cast<const unsigned char *>(map);
             size_ = size;
-            count_ = std::min<Xapian::docid>(get32(header + COUNT_AT), static_cast<Xapian::docid>((size - HEADER) / 4));
+            count_ =
+                std::min<Xapian::docid>(ng_le32(header + COUNT_AT), static_cast<Xapian::docid>((size - HEADER) / 4));
         }
     }
     close(fd);
@@ -213,7 +209,6 @@ class bm25_source : public Xapian::PostingSource
 
     void init(const Xapian::Database &db) override
     {
-        db_ = db;
         tf_ = db.get_termfreq(term_);
         bm25_.init(db.get_doccount(), tf_, wqf_, db.get_avlength(), 1);
         set_maxweight(bm25_.bound(db.get_wdf_upper_bound(term_), db.get_doclength_lower_bound()));
@@ -269,7 +264,6 @@ class bm25_source : public Xapian::PostingSource
     Xapian::termcount wqf_;
     ng_length_table *table_;
     ng_bm25 bm25_;
-    Xapian::Database db_;
     Xapian::doccount tf_ = 0;
     Xapian::PostingIterator it_, end_;
     bool started_ = false;
@@ -348,8 +342,7 @@ Xapian::Query ng_track_doc(ng_match_doc *at)
     return Xapian::Query((new doc_tracker(at))->release());
 }
 
-ng_bm25_weight::ng_bm25_weight(const ng_bm25_params &params, ng_length_table *table, const ng_match_doc *at)
-    : bm25_{params}, table_(table), at_(at)
+ng_bm25_weight::ng_bm25_weight(const ng_bm25_params &params, const ng_match_doc *at) : bm25_{params}, at_(at)
 {
     need_stat(COLLECTION_SIZE);
     need_stat(TERMFREQ);
@@ -362,7 +355,7 @@ ng_bm25_weight::ng_bm25_weight(const ng_bm25_params &params, ng_length_table *ta
 
 ng_bm25_weight *ng_bm25_weight::clone() const
 {
-    return new ng_bm25_weight(bm25_.p, table_, at_);
+    return new ng_bm25_weight(bm25_.p, at_);
 }
 
 void ng_bm25_weight::init(double factor)
@@ -373,7 +366,7 @@ void ng_bm25_weight::init(double factor)
 double ng_bm25_weight::get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const
 {
     Xapian::termcount len = 0;
-    table_->get(at_->did, &len); /* complete: it holds every document matched */
+    at_->table->get(at_->did, &len); /* complete: it holds every document matched */
     return bm25_.weight(wdf, len);
 }
 

@@ -17,9 +17,16 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 
 #define NG_LENGTHS_FILE "newsgrep-lengths"
+
+/* The four bytes at P, little-endian. */
+static inline uint32_t ng_le32(const unsigned char *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24;
+}
 
 /* Bring the lengths file of DB, the database in folder DIR, up to DB's
  * last committed document: write it anew (FROM_SCRATCH, after a
@@ -45,8 +52,7 @@ class ng_length_table
     {
         if (did == 0 || did > count_)
             return false;
-        const unsigned char *p = map_ + HEADER + (did - 1) * 4;
-        const unsigned v = p[0] | p[1] << 8 | p[2] << 16 | static_cast<unsigned>(p[3]) << 24;
+        const uint32_t v = ng_le32(map_ + HEADER + (did - 1) * 4);
         *len = v - 1;
         return v != 0;
     }
@@ -98,9 +104,10 @@ Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_le
  * its id. So a phrase is ANDed with ng_track_doc(AT), which matches every
  * document, weighs nothing and records in AT the document the match is on;
  * and the match is weighted with ng_bm25_weight, which reads the length of
- * that document from a complete table (ng_length_table::complete). */
+ * that document from AT's table, a complete one (ng_length_table::complete). */
 struct ng_match_doc {
     Xapian::docid did = 0;
+    ng_length_table *table = nullptr; /* the complete table read, when a phrase is weighted so */
 };
 
 Xapian::Query ng_track_doc(ng_match_doc *at);
@@ -108,7 +115,7 @@ Xapian::Query ng_track_doc(ng_match_doc *at);
 class ng_bm25_weight : public Xapian::Weight
 {
   public:
-    ng_bm25_weight(const ng_bm25_params &params, ng_length_table *table, const ng_match_doc *at);
+    ng_bm25_weight(const ng_bm25_params &params, const ng_match_doc *at);
     ng_bm25_weight *clone() const override;
     void init(double factor) override;
     double get_sumpart(Xapian::termcount wdf, Xapian::termcount len, Xapian::termcount uniqterms) const override;
@@ -118,7 +125,6 @@ class ng_bm25_weight : public Xapian::Weight
 
   private:
     ng_bm25 bm25_;
-    ng_length_table *table_;
     const ng_match_doc *at_;
 };
 

@@ -924,28 +924,25 @@ static ng_length_table *phrase_lengths(ng_store_t *store, const Xapian::Database
     return table && table->complete() ? table : NULL;
 }
 
-/* ENQUIRE, on DB, weighted by BM25: through the lengths kept by the index
- * for a phrase of words when it can (the tracker AT tells which document
- * the match is on), else by Xapian's BM25Weight. */
-static void weigh(Xapian::Enquire &enquire, ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
-                  const ng_search_opts_t *opts, const ng_match_doc *at)
+/* ENQUIRE weighted by BM25: through AT's table when scored_query gave it
+ * one (a phrase of words), else by Xapian's BM25Weight. */
+static void weigh(Xapian::Enquire &enquire, const ng_search_opts_t *opts, const ng_match_doc *at)
 {
-    ng_length_table *table = phrase_lengths(store, db, query, opts);
-    if (table)
-        enquire.set_weighting_scheme(ng_bm25_weight(ng_bm25_params{opts->k1, opts->b, opts->min_normlen}, table, at));
+    if (at->table)
+        enquire.set_weighting_scheme(ng_bm25_weight(ng_bm25_params{opts->k1, opts->b, opts->min_normlen}, at));
     else
         enquire.set_weighting_scheme(bm25(opts));
 }
 
 /* QUERY to be matched on DB: its words scored with the lengths kept by
  * the index when it is plain words (the same weights, faster), a phrase of
- * words ANDed with the tracker AT (see weigh), else as build_query makes
- * it. */
+ * words ANDed with the tracker AT, its table set (see weigh), else as
+ * build_query makes it. */
 static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
                                   const ng_search_opts_t *opts, ng_match_doc *at)
 {
     std::vector<std::pair<std::string, unsigned>> terms;
-    if (phrase_lengths(store, db, query, opts))
+    if ((at->table = phrase_lengths(store, db, query, opts)) != NULL)
         return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(db, query));
     ng_length_table *table = lengths_of(store, db, opts);
     if (!table || !plain_words(query, terms))
@@ -1282,7 +1279,7 @@ static bool split_match(ng_store_t *store, const ng_qnode_t *query, const ng_sea
         ng_match_doc at;
         Xapian::Enquire enquire(db);
         enquire.set_query(in_range(scored_query(store, db, query, opts, &at), lo, hi));
-        weigh(enquire, store, db, query, opts, &at);
+        weigh(enquire, opts, &at);
         if (collapsed)
             enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
         const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(want));
@@ -1452,7 +1449,7 @@ extern "C" ng_status_t ng_store_search(ng_store_t *store, const ng_qnode_t *quer
             const Xapian::Query xq = scored_query(store, *store->db, query, opts, &at);
             Xapian::Enquire enquire(*store->db);
             enquire.set_query(xq);
-            weigh(enquire, store, *store->db, query, opts, &at);
+            weigh(enquire, opts, &at);
             const bool collapsed = !opts->all_passages;
             if (collapsed)
                 enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);

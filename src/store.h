@@ -140,10 +140,10 @@ enum {
 };
 
 enum {
-    /* The words of a query of words (a word, or an AND or OR of words) are
-     * scored with the documents' lengths that the index keeps beside
-     * Xapian's (src/lengths.h): the same scores, without walking Xapian's
-     * list of all lengths. */
+    /* The words of a query of words (a word, an AND or OR of words, or a
+     * phrase of words) are scored with the documents' lengths that the
+     * index keeps beside Xapian's (src/lengths.h): the same scores, without
+     * walking Xapian's list of all lengths. */
     NG_LENGTHS_AUTO = 0,
     NG_LENGTHS_XAPIAN, /* Xapian's own (for the tests and bench/ng-query) */
 };
