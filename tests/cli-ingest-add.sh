@@ -164,15 +164,21 @@ is "$(count "$TMP/kill.db")" "$(
 "$NEWSGREP_INDEX" --quiet --jobs 1 --db "$TMP/view1.db" "$DAY/1916-01-01.jsonl.gz" "$DAY/1916-01-03.jsonl.gz" ||
     exit 99
 # stop_merging FROM DUMP: copy the index FROM to $TMP/view.try, start
-# adding DUMP to the copy by workers, and stop the indexer (its pid in $pid)
-# once the stub stands in the index's place; 1 when it was always too fast
+# adding DUMP to the copy by workers (with SIGHUP ignored, as nohup would,
+# when $hup_ignored is 1), and stop the indexer (its pid in $pid) once the
+# stub stands in the index's place; 1 when it was always too fast
+hup_ignored=0
 stop_merging() {
     tries=0
     while [ $tries -lt 20 ]; do
         tries=$((tries + 1))
         rm -rf "$TMP/view.try"
         cp -R "$1" "$TMP/view.try" || exit 99
-        "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.try" "$2" &
+        if [ $hup_ignored -eq 1 ]; then
+            (trap '' HUP && exec "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.try" "$2") &
+        else
+            "$NEWSGREP_INDEX" --quiet --jobs 2 --db "$TMP/view.try" "$2" &
+        fi
         pid=$!
         while kill -0 $pid 2>/dev/null && [ ! -f "$TMP/view.try/XAPIANDB" ]; do :; done
         kill -STOP $pid 2>/dev/null
@@ -242,6 +248,14 @@ fi
 # background jobs ignore it) while the stub stands in its place, the indexer
 # puts the index back as it was first.
 for sig in TERM HUP; do
+    # an indexer started with SIGHUP ignored (nohup) keeps it ignored
+    if [ $sig = HUP ] && ignored 1; then
+        for what in "stopped while merging, for SIGHUP" "SIGHUP stops the addition" \
+            "the index is back in the stub's place" "as it was before the addition"; do
+            skip "$what" "SIGHUP is ignored here (nohup?), and so by the indexer"
+        done
+        continue
+    fi
     caught=0
     stop_merging "$TMP/view.db" "$DAY/1916-01-03.jsonl.gz" && caught=1
     is "$caught" 1 "stopped while merging, for SIG$sig (try $tries)"
@@ -255,6 +269,21 @@ for sig in TERM HUP; do
     ok $? "the index is back in the stub's place"
     is "$(count "$TMP/view.try")" "$(count "$TMP/view.db")" "as it was before the addition"
 done
+
+# Started with SIGHUP ignored (under nohup), the indexer leaves it ignored:
+# a hangup while the stub stands does not stop the addition.
+hup_ignored=1
+caught=0
+stop_merging "$TMP/view.db" "$DAY/1916-01-03.jsonl.gz" && caught=1
+hup_ignored=0
+is "$caught" 1 "stopped while merging, started with SIGHUP ignored (try $tries)"
+if [ "$caught" -eq 1 ]; then
+    kill -HUP $pid
+    kill -CONT $pid
+    wait $pid
+    is $? 0 "SIGHUP ignored, the addition ends"
+    is "$(count "$TMP/view.try")" "$(count "$TMP/view1.db")" "with the new articles"
+fi
 
 # A writer waiting for the lock while workers add: once they are done, it
 # writes to the index put in place, and holds it: a third writer is refused.
