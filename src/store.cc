@@ -1362,12 +1362,13 @@ static Xapian::doccount any_word_cost(const Xapian::Database &db, const ng_qnode
 
 /* From this many postings on (any_word_cost), the articles' match of an
  * any-word query runs in two threads. Measured on the 500 MB benchmark
- * index (bench/queries.tsv, its 96 any-word and one-word queries, the
- * articles' match in one thread against two, 4 x 7 runs): from 4,000 on,
- * two threads were faster for almost every query, by 15-25% from 1.3 ms
- * on; below, one thread was faster for most, by up to 40% for the cheapest
- * (0.3 ms), which do not gain what starting the thread costs. */
-static const Xapian::doccount ANY_SPLIT_MIN_POSTINGS = 4000;
+ * index (bench/queries.tsv, its 46 any-word queries, taking turns, 2 x 9
+ * runs, 2026-12-06): from 10,000 on, two threads were 5-10% faster at the
+ * median of each band of cost; from 4,000 to 10,000, 5-8% slower (one
+ * build, the threshold set both ways), where waking the second processor
+ * of this VM took 10 to 70 us at the median from one minute to the next.
+ * (On 2026-12-02 two threads paid from 4,000 on.) */
+static const Xapian::doccount ANY_SPLIT_MIN_POSTINGS = 10000;
 
 /* The best WANT articles by their article score for the words of QUERY,
  * with their ids; in two threads when that is worth it. */
