@@ -57,10 +57,11 @@ skip() {
     echo "ok $tap_n - $1 # SKIP $2"
 }
 
-# ignored SIGNUMBER: true when this shell was started with the signal ignored
-# (as nohup leaves SIGHUP), which its children then inherit.
+# ignored SIGNUMBER (1-32): true when this shell was started with the signal
+# ignored (as nohup leaves SIGHUP), which its children then inherit.
 ignored() {
     mask=$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status 2>/dev/null) || return 1
+    mask=${mask#????????} # the low 32 bits: the shell's arithmetic is signed
     [ -n "$mask" ] && [ $(((0x$mask >> ($1 - 1)) & 1)) -eq 1 ]
 }
 
