@@ -193,7 +193,9 @@ namespace
 
 /* A term's postings, weighted by BM25. The arithmetic is BM25Weight's
  * (xapian-core 1.4), step for step, so that the weights are the same to
- * the last bit: tests/test-search.c compares them with Xapian's own. */
+ * the last bit: tests/test-search.c compares them with Xapian's own. Unlike
+ * Xapian's own leaf, it skips the documents that weigh less than the
+ * match says they need (settle). */
 class bm25_source : public Xapian::PostingSource
 {
   public:
@@ -230,16 +232,18 @@ class bm25_source : public Xapian::PostingSource
         return tf_;
     }
 
-    void next(double) override
+    void next(double min_wt) override
     {
         if (started_)
             ++it_;
         started_ = true;
+        settle(min_wt);
     }
-    void skip_to(Xapian::docid did, double) override
+    void skip_to(Xapian::docid did, double min_wt) override
     {
         started_ = true;
         it_.skip_to(did);
+        settle(min_wt);
     }
     bool at_end() const override
     {
@@ -252,6 +256,16 @@ class bm25_source : public Xapian::PostingSource
 
     double get_weight() const override
     {
+        if (!weighed_) {
+            weight_ = weigh();
+            weighed_ = true;
+        }
+        return weight_;
+    }
+
+  private:
+    double weigh() const
+    {
         const Xapian::termcount wdf = it_.get_wdf();
         Xapian::termcount len;
         if (!table_ || !table_->get(*it_, &len))
@@ -259,7 +273,30 @@ class bm25_source : public Xapian::PostingSource
         return bm25_.weight(wdf, len);
     }
 
-  private:
+    /* Onto the first document from here on that this word gives MIN_WT or
+     * more (less a little, for rounding). MIN_WT is the least a document
+     * needs from this word to join the best the match has found, the
+     * match's other words counted at their most: a document below it
+     * cannot join them, and Xapian would weigh it only to turn it away. */
+    void settle(double min_wt)
+    {
+        const double least = min_wt - 1e-9 * get_maxweight();
+        weighed_ = false;
+        if (least <= 0)
+            return; /* any document may: weighed only when asked */
+        if (least > get_maxweight()) {
+            it_ = end_; /* none can */
+            return;
+        }
+        for (; it_ != end_; ++it_) {
+            weight_ = weigh();
+            if (weight_ >= least) {
+                weighed_ = true;
+                return;
+            }
+        }
+    }
+
     std::string term_;
     Xapian::termcount wqf_;
     ng_length_table *table_;
@@ -267,6 +304,8 @@ class bm25_source : public Xapian::PostingSource
     Xapian::doccount tf_ = 0;
     Xapian::PostingIterator it_, end_;
     bool started_ = false;
+    mutable double weight_ = 0;
+    mutable bool weighed_ = false;
 };
 
 } // namespace
