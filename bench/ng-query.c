@@ -36,6 +36,9 @@ static int rank = NG_RANK_COMBINED;
  * the other, and both medians printed (Xapian's last) */
 static int lengths = NG_LENGTHS_AUTO;
 static int both = 0;
+/* NG_QUERY_SPLIT=never or always: a costly match in one thread, or any in
+ * two (to time the split against its threshold); else as newsgrep does */
+static int split = NG_SPLIT_AUTO;
 
 static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, const char *words)
 {
@@ -57,6 +60,7 @@ static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, co
         ng_search_opts_init(&opts);
         opts.rank = rank;
         opts.lengths = lengths;
+        opts.split = split;
         if (ng_store_search(store, q, &opts, &res) == NG_STATUS_SUCCESS) {
             hits = (long)ng_results_count(res);
             for (size_t i = 0; i < ng_results_count(res); i++) {
@@ -91,6 +95,11 @@ int main(int argc, char **argv)
     if (how && strcmp(how, "xapian") == 0)
         lengths = NG_LENGTHS_XAPIAN;
     both = how && strcmp(how, "both") == 0;
+    const char *threads = getenv("NG_QUERY_SPLIT");
+    if (threads)
+        split = strcmp(threads, "never") == 0 ? NG_SPLIT_NEVER
+                : strcmp(threads, "always") == 0 ? NG_SPLIT_ALWAYS
+                                                  : NG_SPLIT_AUTO;
     ng_store_t *store;
     char *errmsg = NULL;
     if (ng_store_open(argv[1], NG_STORE_READ, &store, &errmsg) != NG_STATUS_SUCCESS) {
