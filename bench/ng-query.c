@@ -39,6 +39,8 @@ static int both = 0;
 /* NG_QUERY_SPLIT=never or always: a costly match in one thread, or any in
  * two (to time the split against its threshold); else as newsgrep does */
 static int split = NG_SPLIT_AUTO;
+/* NG_QUERY_SINCE=YYYYMMDD: each query filtered as by newsgrep --since */
+static const char *since = NULL;
 
 static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, const char *words)
 {
@@ -56,6 +58,13 @@ static long run_query(ng_store_t *store, ng_analyzer_t *an, const char *mode, co
     long hits = -1;
     if (ng_query_parse(an, ng_buf_str(&text), text.len, strcmp(mode, "or") == 0 ? NG_QUERY_ANY : 0, &q, &err) ==
         NG_STATUS_SUCCESS) {
+        if (since) {
+            /* as newsgrep --since filters it: a FILTER by a date range */
+            ng_qnode_t *range = ng_qnode_new_strings(NG_Q_VALUE_RANGE, since, "", 0, 0);
+            if (range)
+                range->slot = NG_SLOT_DATE;
+            q = range ? ng_qnode_pair(NG_Q_FILTER, q, range) : NULL;
+        }
         ng_search_opts_t opts;
         ng_search_opts_init(&opts);
         opts.rank = rank;
@@ -95,6 +104,7 @@ int main(int argc, char **argv)
     if (how && strcmp(how, "xapian") == 0)
         lengths = NG_LENGTHS_XAPIAN;
     both = how && strcmp(how, "both") == 0;
+    since = getenv("NG_QUERY_SINCE");
     const char *threads = getenv("NG_QUERY_SPLIT");
     if (threads)
         split = strcmp(threads, "never") == 0 ? NG_SPLIT_NEVER

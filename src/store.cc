@@ -937,10 +937,14 @@ static void weigh(Xapian::Enquire &enquire, const ng_search_opts_t *opts, const 
 /* QUERY to be matched on DB: its words scored with the lengths kept by
  * the index when it is plain words (the same weights, faster), a phrase of
  * words ANDed with the tracker AT, its table set (see weigh), else as
- * build_query makes it. */
+ * build_query makes it; and so when such words are filtered (--since,
+ * --source: a FILTER, whose right side weighs nothing). */
 static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
                                   const ng_search_opts_t *opts, ng_match_doc *at)
 {
+    if (query->op == NG_Q_FILTER && query->nkids == 2)
+        return Xapian::Query(Xapian::Query::OP_FILTER, scored_query(store, db, query->kids[0], opts, at),
+                             build_query(db, query->kids[1]));
     std::vector<std::pair<std::string, unsigned>> terms;
     if ((at->table = phrase_lengths(store, db, query, opts)) != NULL)
         return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(db, query));

@@ -543,6 +543,11 @@ static void put_vocabulary_index(const char *path, unsigned seed)
                 ng_doc_add_term(whole, "quorum", 6, 1);
                 ng_buf_append_str(&text, " quorum");
             }
+            /* dated 1990, 1991 or 1992, for the filtered queries */
+            char date[9];
+            snprintf(date, sizeof date, "%u0101", 1990 + a % 3);
+            if (ng_doc_set_value(docs[i], NG_SLOT_DATE, date, 8) != NG_STATUS_SUCCESS)
+                bail("date");
             ng_record_t rec;
             memset(&rec, 0, sizeof rec);
             rec.article_id.ptr = id;
@@ -639,18 +644,32 @@ static void test_split(const char *path)
     ng_buf_free(&two);
 }
 
+/* Q filtered as newsgrep --since=1991 filters it. */
+static ng_qnode_t *since_1991(ng_qnode_t *q)
+{
+    char lo[9];
+    if (ng_query_date_bound("1991", 0, lo) != 0)
+        bail("bad date");
+    ng_qnode_t *range = ng_qnode_new_strings(NG_Q_VALUE_RANGE, lo, "", 0, 0);
+    range->slot = NG_SLOT_DATE;
+    return ng_qnode_pair(NG_Q_FILTER, q, range);
+}
+
 /* The hits of split_queries on ST, in one thread (SPLIT NG_SPLIT_NEVER) or
  * two (NG_SPLIT_ALWAYS), the documents' lengths read as LENGTHS says, each
- * query alone and as any-word, ranked each way when ALL_RANKS: one line
- * each, added to OUT. */
-static void describe_queries(ng_store_t *st, int split, int lengths, int all_ranks, ng_buf_t *out)
+ * query alone and as any-word, as it is and filtered by date when FILTERS,
+ * ranked each way when ALL_RANKS: one line each, added to OUT. */
+static void describe_queries(ng_store_t *st, int split, int lengths, int all_ranks, int filters, ng_buf_t *out)
 {
     ng_buf_t one = NG_BUF_INIT;
     unsigned long est;
+    const size_t nq = sizeof split_queries / sizeof split_queries[0];
     for (size_t any = 0; any < 2; any++)
-        for (size_t i = 0; i < sizeof split_queries / sizeof split_queries[0]; i++)
+        for (size_t i = 0; i < (filters ? 2 * nq : nq); i++)
             for (int rank = NG_RANK_COMBINED; rank <= (all_ranks ? NG_RANK_ARTICLE : NG_RANK_COMBINED); rank++) {
-                ng_qnode_t *q = parse(split_queries[i], any ? NG_QUERY_ANY : 0);
+                ng_qnode_t *q = parse(split_queries[i % nq], any ? NG_QUERY_ANY : 0);
+                if (i >= nq)
+                    q = since_1991(q);
                 ng_search_opts_t opts;
                 ng_search_opts_init(&opts);
                 opts.split = split;
@@ -669,7 +688,7 @@ static void describe_queries(ng_store_t *st, int split, int lengths, int all_ran
 static void describe_default(ng_store_t *st, int split, ng_buf_t *out)
 {
     ng_buf_clear(out);
-    describe_queries(st, split, NG_LENGTHS_AUTO, 0, out);
+    describe_queries(st, split, NG_LENGTHS_AUTO, 0, 0, out);
 }
 
 /* The second thread of a split match opens the index again; when what it
@@ -721,13 +740,13 @@ static void test_split_elsewhere(const char *dir)
     ng_buf_free(&split);
 }
 
-/* The hits of split_queries on ST, every way, in one thread and in two,
- * the documents' lengths read as LENGTHS says. */
+/* The hits of split_queries on ST, every way, filtered and not, in one
+ * thread and in two, the documents' lengths read as LENGTHS says. */
 static void describe_lengths(ng_store_t *st, int lengths, ng_buf_t *out)
 {
     ng_buf_clear(out);
-    describe_queries(st, NG_SPLIT_NEVER, lengths, 1, out);
-    describe_queries(st, NG_SPLIT_ALWAYS, lengths, 1, out);
+    describe_queries(st, NG_SPLIT_NEVER, lengths, 1, 1, out);
+    describe_queries(st, NG_SPLIT_ALWAYS, lengths, 1, 1, out);
 }
 
 /* Do the searches of describe_lengths on the index at PATH give the same
