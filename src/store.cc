@@ -938,13 +938,14 @@ static void weigh(Xapian::Enquire &enquire, const ng_search_opts_t *opts, const 
  * the index when it is plain words (the same weights, faster), a phrase of
  * words ANDed with the tracker AT, its table set (see weigh), else as
  * build_query makes it; and so when such words are filtered (--since,
- * --source: a FILTER, whose right side weighs nothing). */
+ * --source: a FILTER) or have words left out (-word: an AND_NOT), whose
+ * right side weighs nothing. */
 static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
                                   const ng_search_opts_t *opts, ng_match_doc *at)
 {
-    if (query->op == NG_Q_FILTER && query->nkids == 2)
-        return Xapian::Query(Xapian::Query::OP_FILTER, scored_query(store, db, query->kids[0], opts, at),
-                             build_query(db, query->kids[1]));
+    if ((query->op == NG_Q_FILTER || query->op == NG_Q_AND_NOT) && query->nkids == 2)
+        return Xapian::Query(query->op == NG_Q_FILTER ? Xapian::Query::OP_FILTER : Xapian::Query::OP_AND_NOT,
+                             scored_query(store, db, query->kids[0], opts, at), build_query(db, query->kids[1]));
     std::vector<std::pair<std::string, unsigned>> terms;
     if ((at->table = phrase_lengths(store, db, query, opts)) != NULL)
         return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(db, query));
