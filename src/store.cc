@@ -669,6 +669,19 @@ static void count_term(std::vector<std::pair<std::string, unsigned>> &terms, con
 
 struct query_builder {
     const Xapian::Database &db;
+    /* When set, a word that weighs in the match (a word alone, or in an AND
+     * or OR; not in a phrase, NEAR or wildcard, nor under a filter) is an
+     * ng_bm25_term reading the lengths from it: the same weights. */
+    ng_length_table *table = nullptr;
+    ng_bm25_params params{};
+
+    /* TERM, of query frequency WQF, WEIGHED or not by the match */
+    Xapian::Query word(const std::string &term, Xapian::termcount wqf, bool weighed) const
+    {
+        if (table && weighed)
+            return ng_bm25_term(term, wqf, table, params);
+        return Xapian::Query(term, wqf);
+    }
 
     /* The leaves of a positional operand (term, wildcard): terms, or an OR of
      * the terms a wildcard stands for; Xapian's NEAR and PHRASE take no other. */
@@ -736,11 +749,13 @@ struct query_builder {
         return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
     }
 
-    Xapian::Query build(const ng_qnode_t *n) const
+    /* N as a Xapian query, its words WEIGHED by the match or not (the right
+     * side of a FILTER or AND_NOT weighs nothing) */
+    Xapian::Query build(const ng_qnode_t *n, bool weighed = true) const
     {
         std::vector<Xapian::Query> kids;
         switch (n->op) {
-        case NG_Q_TERM: return Xapian::Query(n->term);
+        case NG_Q_TERM: return word(n->term, 1, weighed);
         case NG_Q_AND:
         case NG_Q_OR:
             if (n->nkids == 0) /* the identities: AND of nothing is everything */
@@ -752,13 +767,13 @@ struct query_builder {
                 for (size_t i = 0; i < n->nkids; i++) {
                     const ng_qnode_t *k = n->kids[i];
                     if (k->op != NG_Q_TERM) {
-                        kids.push_back(build(k));
+                        kids.push_back(build(k, weighed));
                         continue;
                     }
                     count_term(terms, k->term);
                 }
                 for (const auto &t : terms)
-                    kids.emplace_back(t.first, t.second);
+                    kids.push_back(word(t.first, t.second, weighed));
             }
             return Xapian::Query(n->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, kids.begin(),
                                  kids.end());
@@ -775,7 +790,7 @@ struct query_builder {
             return Xapian::Query(n->op == NG_Q_AND_NOT     ? Xapian::Query::OP_AND_NOT
                                  : n->op == NG_Q_AND_MAYBE ? Xapian::Query::OP_AND_MAYBE
                                                            : Xapian::Query::OP_FILTER,
-                                 build(n->kids[0]), build(n->kids[1]));
+                                 build(n->kids[0], weighed), build(n->kids[1], weighed && n->op == NG_Q_AND_MAYBE));
         case NG_Q_NEAR:
         case NG_Q_ADJ: return proximity(n);
         case NG_Q_WILDCARD: {
@@ -885,36 +900,14 @@ static ng_length_table *lengths_of(ng_store_t *store, const Xapian::Database &db
     return NULL;
 }
 
-/* The leaves of QUERY, a word or an AND or OR of words, with their query
- * frequencies (a word said twice is one leaf of wqf 2, as build() makes it);
- * false for any other query. */
-static bool plain_words(const ng_qnode_t *query, std::vector<std::pair<std::string, unsigned>> &terms)
-{
-    if (query->op == NG_Q_TERM) {
-        terms.emplace_back(query->term, 1);
-        return true;
-    }
-    if ((query->op != NG_Q_AND && query->op != NG_Q_OR) || query->nkids == 0)
-        return false;
-    for (size_t i = 0; i < query->nkids; i++) {
-        if (query->kids[i]->op != NG_Q_TERM)
-            return false;
-        count_term(terms, query->kids[i]->term);
-    }
-    return true;
-}
-
-/* LEAVES joined by OP (one leaf alone). */
-static Xapian::Query joined(Xapian::Query::op op, const std::vector<Xapian::Query> &leaves)
-{
-    return leaves.size() == 1 ? leaves[0] : Xapian::Query(op, leaves.begin(), leaves.end());
-}
-
-/* The complete table of lengths of DB when QUERY is a phrase of words
- * (weighted through ng_bm25_weight, lengths.h); else NULL. */
+/* The complete table of lengths of DB when QUERY is a phrase of words,
+ * filtered or with words left out or not (weighted through ng_bm25_weight,
+ * lengths.h); else NULL. */
 static ng_length_table *phrase_lengths(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
                                        const ng_search_opts_t *opts)
 {
+    while ((query->op == NG_Q_FILTER || query->op == NG_Q_AND_NOT) && query->nkids == 2)
+        query = query->kids[0];
     if (query->op != NG_Q_PHRASE || query->nkids == 0)
         return NULL;
     for (size_t i = 0; i < query->nkids; i++)
@@ -935,28 +928,18 @@ static void weigh(Xapian::Enquire &enquire, const ng_search_opts_t *opts, const 
 }
 
 /* QUERY to be matched on DB: its words scored with the lengths kept by
- * the index when it is plain words (the same weights, faster), a phrase of
- * words ANDed with the tracker AT, its table set (see weigh), else as
- * build_query makes it; and so when such words are filtered (--since,
- * --source: a FILTER) or have words left out (-word: an AND_NOT), whose
- * right side weighs nothing. */
+ * the index (the same weights, faster: query_builder::table), or when it
+ * is a phrase of words, ANDed with the tracker AT, its table set (see
+ * weigh). */
 static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
                                   const ng_search_opts_t *opts, ng_match_doc *at)
 {
-    if ((query->op == NG_Q_FILTER || query->op == NG_Q_AND_NOT) && query->nkids == 2)
-        return Xapian::Query(query->op == NG_Q_FILTER ? Xapian::Query::OP_FILTER : Xapian::Query::OP_AND_NOT,
-                             scored_query(store, db, query->kids[0], opts, at), build_query(db, query->kids[1]));
-    std::vector<std::pair<std::string, unsigned>> terms;
     if ((at->table = phrase_lengths(store, db, query, opts)) != NULL)
         return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(db, query));
-    ng_length_table *table = lengths_of(store, db, opts);
-    if (!table || !plain_words(query, terms))
-        return build_query(db, query);
-    const ng_bm25_params params{opts->k1, opts->b, opts->min_normlen};
-    std::vector<Xapian::Query> leaves;
-    for (const auto &t : terms)
-        leaves.push_back(ng_bm25_term(t.first, t.second, table, params));
-    return joined(query->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, leaves);
+    query_builder b{db};
+    b.table = lengths_of(store, db, opts);
+    b.params = ng_bm25_params{opts->k1, opts->b, opts->min_normlen};
+    return b.build(query);
 }
 
 /* What an article document is matched by: the words that make a passage of
