@@ -669,9 +669,11 @@ static void count_term(std::vector<std::pair<std::string, unsigned>> &terms, con
 
 struct query_builder {
     const Xapian::Database &db;
-    /* When set, a word that weighs in the match (a word alone, or in an AND
-     * or OR; not in a phrase, NEAR or wildcard, nor under a filter) is an
-     * ng_bm25_term reading the lengths from it: the same weights. */
+    /* When set, a word that weighs in the match (alone, or in an AND, OR or
+     * AND_MAYBE; not a word of a phrase, NEAR or wildcard, which need
+     * Xapian's own leaves, nor one on the right of a FILTER or AND_NOT,
+     * which weighs nothing) is an ng_bm25_term reading the lengths from
+     * it: the same weights. */
     ng_length_table *table = nullptr;
     ng_bm25_params params{};
 
