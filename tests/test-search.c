@@ -271,10 +271,11 @@ static void test_matching(void)
     ng_qnode_free(q2);
 }
 
-/* QUERY restricted to dates SINCE..UNTIL (NULL: open) and the filter terms. */
-static ng_qnode_t *filtered(const char *text, const char *since, const char *until, const char *term)
+/* Q restricted to dates SINCE..UNTIL (NULL: open) and the filter TERM, as
+ * newsgrep's --since, --until and --source restrict a query. */
+static ng_qnode_t *restricted(ng_qnode_t *q, const char *since, const char *until, const char *term)
 {
-    ng_qnode_t *q = parse(text, 0), *filter = ng_qnode_new(NG_Q_AND, 0, 0);
+    ng_qnode_t *filter = ng_qnode_new(NG_Q_AND, 0, 0);
     if (!since && !until && !term) { /* an empty AND matches everything */
         ng_qnode_free(filter);
         filter = ng_qnode_new(NG_Q_AND, 0, 0);
@@ -292,6 +293,12 @@ static ng_qnode_t *filtered(const char *text, const char *since, const char *unt
     if (term)
         ng_qnode_add(filter, ng_qnode_new_strings(NG_Q_BOOLEAN, term, NULL, 0, 0));
     return ng_qnode_pair(NG_Q_FILTER, q, filter);
+}
+
+/* The query TEXT restricted as restricted() says. */
+static ng_qnode_t *filtered(const char *text, const char *since, const char *until, const char *term)
+{
+    return restricted(parse(text, 0), since, until, term);
 }
 
 static void filter_is(const char *text, const char *since, const char *until, const char *term, const char *want,
@@ -644,17 +651,6 @@ static void test_split(const char *path)
     ng_buf_free(&two);
 }
 
-/* Q filtered as newsgrep --since=1991 filters it. */
-static ng_qnode_t *since_1991(ng_qnode_t *q)
-{
-    char lo[9];
-    if (ng_query_date_bound("1991", 0, lo) != 0)
-        bail("bad date");
-    ng_qnode_t *range = ng_qnode_new_strings(NG_Q_VALUE_RANGE, lo, "", 0, 0);
-    range->slot = NG_SLOT_DATE;
-    return ng_qnode_pair(NG_Q_FILTER, q, range);
-}
-
 /* The hits of split_queries on ST, in one thread (SPLIT NG_SPLIT_NEVER) or
  * two (NG_SPLIT_ALWAYS), the documents' lengths read as LENGTHS says, each
  * query alone and as any-word, as it is and filtered by date when FILTERS,
@@ -669,7 +665,7 @@ static void describe_queries(ng_store_t *st, int split, int lengths, int all_ran
             for (int rank = NG_RANK_COMBINED; rank <= (all_ranks ? NG_RANK_ARTICLE : NG_RANK_COMBINED); rank++) {
                 ng_qnode_t *q = parse(split_queries[i % nq], any ? NG_QUERY_ANY : 0);
                 if (i >= nq)
-                    q = since_1991(q);
+                    q = restricted(q, "1991", NULL, NULL);
                 ng_search_opts_t opts;
                 ng_search_opts_init(&opts);
                 opts.split = split;
