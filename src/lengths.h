@@ -95,7 +95,10 @@ struct ng_bm25 {
 
 /* A leaf of a query: TERM, of query frequency WQF, scored by BM25 with the
  * lengths of TABLE (bound to the database the match runs on); the same
- * weights as Xapian's own leaf for TERM. */
+ * weights as Xapian's own leaf for TERM. Unlike that leaf, it steps over
+ * the documents that weigh less than the least weight the match passes
+ * down, so it is for words that weigh: not for the right side of a FILTER
+ * or AND_NOT, nor under a weight scaled to 0. */
 Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_length_table *table,
                            const ng_bm25_params &params);
 
