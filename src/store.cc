@@ -970,6 +970,91 @@ static Xapian::Query article_query(ng_store_t *store, const Xapian::Database &db
     return Xapian::Query(Xapian::Query::OP_OR, leaves.begin(), leaves.end());
 }
 
+/* A filter of the documents IDS (sorted, distinct), read beforehand, so
+ * that the match opens no posting list and gathers no statistics for it. */
+class DocidSet : public Xapian::PostingSource
+{
+    std::vector<Xapian::docid> ids;
+    size_t at = 0;
+    bool started = false;
+
+  public:
+    explicit DocidSet(std::vector<Xapian::docid> ids_) : ids(std::move(ids_))
+    {
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return static_cast<Xapian::doccount>(ids.size());
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return static_cast<Xapian::doccount>(ids.size());
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return static_cast<Xapian::doccount>(ids.size());
+    }
+    void init(const Xapian::Database &) override
+    {
+        at = 0;
+        started = false;
+    }
+    void next(double) override
+    {
+        if (started)
+            at++;
+        started = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started = true;
+        at = static_cast<size_t>(std::lower_bound(ids.begin() + static_cast<std::ptrdiff_t>(at), ids.end(), did) -
+                                 ids.begin());
+    }
+    bool at_end() const override
+    {
+        return started && at >= ids.size();
+    }
+    Xapian::docid get_docid() const override
+    {
+        return ids[at];
+    }
+    Xapian::PostingSource *clone() const override
+    {
+        return new DocidSet(ids);
+    }
+    std::string get_description() const override
+    {
+        return "DocidSet";
+    }
+};
+
+/* A filter of the documents of DB that hold the articles IDS: their
+ * passages in the passages' database, their article documents in the
+ * articles'. In one database (not a stub of several, whose sources a
+ * PostingSource sees one at a time), their document ids are read here,
+ * once, so that the match neither gathers statistics for the articles'
+ * terms nor merges their posting lists (7-8% of an any-word query's time,
+ * measured 2026-12-06). */
+static Xapian::Query articles_filter(const Xapian::Database &db, const std::vector<std::string> &ids)
+{
+    if (db.size() != 1) {
+        std::vector<Xapian::Query> terms;
+        for (const std::string &id : ids)
+            terms.emplace_back(identity_term(NG_PREFIX_ARTICLE, id));
+        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+    std::vector<Xapian::docid> dids;
+    for (const std::string &id : ids) {
+        const std::string term = identity_term(NG_PREFIX_ARTICLE, id);
+        for (Xapian::PostingIterator p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
+            dids.push_back(*p);
+    }
+    std::sort(dids.begin(), dids.end());
+    dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
+    return Xapian::Query((new DocidSet(std::move(dids)))->release());
+}
+
 /* Above this many candidates, the articles are scored without a filter. */
 static const size_t MAX_FILTERED_ARTICLES = 2000;
 
@@ -984,14 +1069,8 @@ static std::map<std::string, double> article_scores(ng_store_t *store, const ng_
     if (xq.empty() || ids.empty())
         return scores;
     const bool filtered = ids.size() <= MAX_FILTERED_ARTICLES;
-    if (filtered) {
-        std::vector<Xapian::Query> id_terms;
-        id_terms.reserve(ids.size());
-        for (const std::string &id : ids)
-            id_terms.emplace_back(identity_term(NG_PREFIX_ARTICLE, id));
-        xq = Xapian::Query(Xapian::Query::OP_FILTER, xq,
-                           Xapian::Query(Xapian::Query::OP_OR, id_terms.begin(), id_terms.end()));
-    }
+    if (filtered)
+        xq = Xapian::Query(Xapian::Query::OP_FILTER, xq, articles_filter(*store->adb, ids));
     Xapian::Enquire enquire(*store->adb);
     enquire.set_query(xq);
     enquire.set_weighting_scheme(bm25(opts));
@@ -1404,17 +1483,16 @@ static bool article_first_ranking(ng_store_t *store, const Xapian::Query &xq, co
             return false; /* too many to look for their passages by id */
         const std::vector<candidate> top = best_articles(store, query, opts, pool, estimate);
         std::map<std::string, double> score;
-        std::vector<Xapian::Query> ids;
+        std::vector<std::string> ids;
         for (const candidate &art : top) {
             score[art.id] = art.score;
-            ids.emplace_back(identity_term(NG_PREFIX_ARTICLE, art.id));
+            ids.push_back(art.id);
         }
         Xapian::Enquire passages(*store->db);
-        passages.set_query(
-            Xapian::Query(Xapian::Query::OP_FILTER, xq, Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+        passages.set_query(Xapian::Query(Xapian::Query::OP_FILTER, xq, articles_filter(*store->db, ids)));
         passages.set_weighting_scheme(bm25(opts));
         passages.set_collapse_key(NG_SLOT_ARTICLE, 1);
-        Xapian::MSet best = passages.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
+        Xapian::MSet best = passages.get_mset(0, static_cast<Xapian::doccount>(top.size()));
         c.clear();
         for (Xapian::MSetIterator it = best.begin(); it != best.end(); ++it) {
             const double a = score[it.get_collapse_key()];

@@ -197,6 +197,9 @@ if [ "$caught" -eq 1 ]; then
             "$("$NEWSGREP" --db "$TMP/view1.db" --scores --color=never -n 30 "$q" 2>&1)" \
             "with the same answers and scores as the index made of both dumps, for $q"
     done
+    is "$("$NEWSGREP" --db "$TMP/view.try" --any --scores --color=never -n 30 "war germany" 2>&1)" \
+        "$("$NEWSGREP" --db "$TMP/view1.db" --any --scores --color=never -n 30 "war germany" 2>&1)" \
+        "and for any of the words war germany"
     kill -9 $pid
     kill -CONT $pid 2>/dev/null
     wait $pid 2>/dev/null
