@@ -12,9 +12,12 @@
 #include "utf8.h"
 
 /* Stems are cached: most words of a news corpus repeat, and a lookup is far
- * cheaper than a Snowball run. The cache is emptied when it fills up. */
-#define CACHE_SLOTS 65536u /* power of two */
-#define CACHE_MAX_ENTRIES (CACHE_SLOTS / 4 * 3)
+ * cheaper than a Snowball run. The table starts small and doubles as it
+ * fills (a query and its highlighting see a few hundred words, and every
+ * page of a large table that they touch costs a page fault); at its
+ * largest, it is emptied when it fills up. */
+#define CACHE_MIN_SLOTS 1024u  /* powers of two */
+#define CACHE_MAX_SLOTS 65536u
 #define CACHE_MAX_ARENA (8u << 20)
 
 typedef struct cache_slot {
@@ -29,6 +32,7 @@ struct ng_analyzer {
     char *language;
     struct sb_stemmer *stemmer; /* NULL for "none" */
     cache_slot_t *slots;
+    size_t nslots; /* a power of two */
     size_t entries;
     ng_buf_t arena;
     ng_buf_t raw;          /* the word's bytes, cleaned: valid UTF-8, joiners removed */
@@ -119,7 +123,8 @@ ng_status_t ng_analyzer_new(const char *language, ng_analyzer_t **out)
     if (!an)
         return NG_STATUS_OUT_OF_MEMORY;
     an->language = strdup(language);
-    an->slots = calloc(CACHE_SLOTS, sizeof *an->slots);
+    an->nslots = CACHE_MIN_SLOTS;
+    an->slots = calloc(an->nslots, sizeof *an->slots);
     an->cps_cap = 64;
     an->cps = malloc(an->cps_cap * sizeof *an->cps);
     if (!an->language || !an->slots || !an->cps) {
@@ -172,6 +177,36 @@ static uint32_t fnv1a(const char *s, size_t n)
     return h;
 }
 
+/* The free slot where an entry of hash H goes. */
+static size_t free_slot(const ng_analyzer_t *an, uint32_t h)
+{
+    const size_t mask = an->nslots - 1;
+    size_t i = h & mask;
+    while (an->slots[i].key_len)
+        i = (i + 1) & mask;
+    return i;
+}
+
+/* Double the stem cache's table, keeping its entries; false when it is at
+ * its largest or out of memory (the cache is then emptied instead). */
+static int grow_cache(ng_analyzer_t *an)
+{
+    if (an->nslots >= CACHE_MAX_SLOTS)
+        return 0;
+    cache_slot_t *old = an->slots;
+    const size_t old_n = an->nslots;
+    cache_slot_t *slots = calloc(old_n * 2, sizeof *slots);
+    if (!slots)
+        return 0;
+    an->slots = slots;
+    an->nslots = old_n * 2;
+    for (size_t j = 0; j < old_n; j++)
+        if (old[j].key_len)
+            an->slots[free_slot(an, old[j].hash)] = old[j];
+    free(old);
+    return 1;
+}
+
 /* Stem WORD (LEN bytes) into *STEM and *STEM_LEN, valid until the next call.
  * Returns -1 when out of memory. */
 static int stem_word(ng_analyzer_t *an, const char *word, size_t len, const char **stem, size_t *stem_len)
@@ -182,8 +217,9 @@ static int stem_word(ng_analyzer_t *an, const char *word, size_t len, const char
         return 0;
     }
     uint32_t h = fnv1a(word, len);
-    size_t i = h & (CACHE_SLOTS - 1);
-    for (;; i = (i + 1) & (CACHE_SLOTS - 1)) {
+    const size_t mask = an->nslots - 1;
+    size_t i = h & mask;
+    for (;; i = (i + 1) & mask) {
         cache_slot_t *s = &an->slots[i];
         if (s->key_len == 0)
             break;
@@ -198,12 +234,14 @@ static int stem_word(ng_analyzer_t *an, const char *word, size_t len, const char
         return -1;
     size_t out_len = (size_t)sb_stemmer_length(an->stemmer);
 
-    if (an->entries >= CACHE_MAX_ENTRIES || an->arena.len + len + out_len + 2 > CACHE_MAX_ARENA) {
-        memset(an->slots, 0, CACHE_SLOTS * sizeof *an->slots);
-        an->entries = 0;
-        ng_buf_clear(&an->arena);
-        for (i = h & (CACHE_SLOTS - 1); an->slots[i].key_len; i = (i + 1) & (CACHE_SLOTS - 1))
-            ;
+    const int arena_full = an->arena.len + len + out_len + 2 > CACHE_MAX_ARENA;
+    if (arena_full || an->entries >= an->nslots / 4 * 3) {
+        if (arena_full || !grow_cache(an)) {
+            memset(an->slots, 0, an->nslots * sizeof *an->slots);
+            an->entries = 0;
+            ng_buf_clear(&an->arena);
+        }
+        i = free_slot(an, h);
     }
     cache_slot_t *s = &an->slots[i];
     size_t key_off = an->arena.len;

@@ -407,6 +407,19 @@ static void test_stem_cache(void)
             wrong++;
     is_num(wrong, 0, "repeated words keep their stems");
     ng_analyzer_destroy(an);
+
+    /* A fresh analyzer's cache starts small and grows: words seen before it
+     * grew are served from the grown table. */
+    an = new_analyzer("english");
+    made = analyse_words(an, 0, CHUNK_WORDS, got) == 0;
+    memset(got, 0, CHUNK_WORDS * sizeof *got);
+    made &= analyse_words(an, 0, CHUNK_WORDS, got) == 0;
+    ok(made, "%d words analysed twice by a fresh analyzer", CHUNK_WORDS);
+    wrong = 0;
+    for (size_t i = 0; i < CHUNK_WORDS; i++)
+        wrong += strcmp(got[i], want[i]) != 0;
+    is_num(wrong, 0, "words seen before the cache grew keep their stems");
+    ng_analyzer_destroy(an);
     free(got);
     free(want);
 }
