@@ -81,8 +81,8 @@ def main():
         night = "A nightly dump of %.0f MB of JSON Lines (other articles): " % night_mb
         searchable = os.path.join(work, "nightly.searchable")
         if os.path.exists(searchable):
-            night += ("searchable after %.1f s (a whole `newsgrep` process, run every 0.1 s from the start, "
-                      "found its last article) and " % float(open(searchable).read()))
+            night += ("searchable after %.1f s (a whole `newsgrep` process, run from the start each time the "
+                      "index's folder changed and at least every 2 s, found its last article) and " % float(open(searchable).read()))
         night += ("added to this index in %.1f s (by the workers, merged onto a copy of the index; "
                   "peak RSS %s MiB)" % (index["nightly"][0], rss_cell(*index["nightly"][2:])))
         if "nightly-1" in index:
