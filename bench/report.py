@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Turn a benchmark run's measurements into the BENCHMARKS.md table.
+"""Turn a benchmark run's measurements into the BENCHMARKS.md tables.
 
 usage: report.py WORKDIR SIZE_MB COMMAND > BENCHMARKS.md
+       report.py record WORKDIR SIZE_MB RUNS.tsv   (add the run's row to RUNS.tsv)
+       report.py runs RUNS.tsv                     (the table of every run recorded)
 """
 import collections
 import os
@@ -33,13 +35,38 @@ def rss_cell(largest, together):
     return "%.0f" % largest
 
 
-def main():
-    work, size, command = sys.argv[1], sys.argv[2], sys.argv[3]
+def read_index(work):
+    """Each indexer's wall and CPU seconds and peak RSS in MiB (largest process, all)."""
     index = {}
     for line in open(os.path.join(work, "index.tsv")):
         name, wall, cpu, rss, rss_sum = line.split("\t")
         index[name] = (float(wall), float(cpu), int(rss) / 1024, int(rss_sum) / 1024)
-    sizes = dict((l.split("\t")[0], int(l.split("\t")[1])) for l in open(os.path.join(work, "size.tsv")))
+    return index
+
+
+def read_sizes(work):
+    return dict((l.split("\t")[0], int(l.split("\t")[1])) for l in open(os.path.join(work, "size.tsv")))
+
+
+def read_latencies(work):
+    """Milliseconds by (engine, mode), every query also under mode "all"."""
+    lat = collections.defaultdict(list)
+    for line in open(os.path.join(work, "queries.tsv"), encoding="utf-8"):
+        engine, mode, query, ms, hits = line.rstrip("\n").split("\t")
+        lat[(engine, mode)].append(float(ms))
+        lat[(engine, "all")].append(float(ms))
+    return lat
+
+
+def read_text(work, name, default=None):
+    path = os.path.join(work, name)
+    return open(path).read().strip() if os.path.exists(path) else default
+
+
+def main():
+    work, size, command = sys.argv[1], sys.argv[2], sys.argv[3]
+    index = read_index(work)
+    sizes = read_sizes(work)
     text_mb = int(open(os.path.join(work, "text-bytes")).read()) / 1e6
     passages = sum(1 for _ in open(os.path.join(work, "passages.jsonl")))
     out = []
@@ -93,11 +120,7 @@ def main():
     w("Index size, newsgrep / FTS5: %.2f; newsgrep / compacted scriptindex: %.2f.\n" % (
         sizes["newsgrep"] / sizes["fts5"], sizes["newsgrep"] / sizes.get("scriptindex-compact", sizes["scriptindex"])))
 
-    lat = collections.defaultdict(list)
-    for line in open(os.path.join(work, "queries.tsv"), encoding="utf-8"):
-        engine, mode, query, ms, hits = line.rstrip("\n").split("\t")
-        lat[(engine, mode)].append(float(ms))
-        lat[(engine, "all")].append(float(ms))
+    lat = read_latencies(work)
     names = {"inproc": "newsgrep (library, in-process)", "process": "newsgrep (whole process)",
              "xapian": "Xapian, python3-xapian, BM25Weight defaults", "fts5": "SQLite FTS5 bm25()",
              "rg": "rg -c -i over the dump (no ranking)"}
@@ -126,5 +149,109 @@ def main():
     print("\n".join(out))
 
 
+# The table of every run: one row of RUNS.tsv per run, "-" for a figure
+# not measured; the columns as RUNS.tsv's first line names them.
+RUN_COLUMNS = ("run", "mb", "cpu", "code", "newsgrep_s", "scriptindex_s", "x_scriptindex", "two_by_one",
+               "own_code", "nightly_searchable_s", "nightly_merged_s", "or_p50_ms", "or_p50_x",
+               "p95_x_and", "p95_x_or", "p95_x_phrase", "p99_ms", "p99_proc_ms", "proc_p50_ms", "index_x_fts5")
+
+
+def cpu_kind():
+    model = machine().split("(", 1)[1].split(")", 1)[0]
+    for kind in ("AMD EPYC", "Xeon"):
+        if kind in model:
+            return kind
+    return model
+
+
+def run_row(work, size):
+    index, sizes, lat = read_index(work), read_sizes(work), read_latencies(work)
+    ng = index["newsgrep"][0]
+    row = dict.fromkeys(RUN_COLUMNS, "-")
+    row.update(run=read_text(work, "started", "-"), mb=size, cpu=cpu_kind(), code=read_text(work, "code", "-"),
+               newsgrep_s="%.1f" % ng, scriptindex_s="%.1f" % index["scriptindex"][0],
+               x_scriptindex="%.2f" % (index["scriptindex"][0] / ng),
+               index_x_fts5="%.2f" % (sizes["newsgrep"] / sizes["fts5"]))
+    if "newsgrep-1" in index:
+        row["two_by_one"] = "%.2f" % (index["newsgrep-1"][0] / ng)
+    own = read_text(work, "own-code")
+    if own:
+        row["own_code"] = own
+    searchable = read_text(work, "nightly.searchable")
+    if searchable:
+        row["nightly_searchable_s"] = "%.1f" % float(searchable)
+    if "nightly" in index:
+        row["nightly_merged_s"] = "%.1f" % index["nightly"][0]
+    base = "inproc" if ("inproc", "all") in lat else "process"
+
+    def ratio(engine, mode, p):
+        if not lat.get((engine, mode)) or not lat.get((base, mode)):
+            return "-"
+        return "%.1f" % (pct(lat[(engine, mode)], p) / pct(lat[(base, mode)], p))
+    if lat.get((base, "or")):
+        row["or_p50_ms"] = "%.2f" % pct(lat[(base, "or")], 50)
+        row["or_p50_x"] = ratio("fts5", "or", 50)
+    row.update(p95_x_and=ratio("fts5", "and", 95), p95_x_or=ratio("fts5", "or", 95),
+               p95_x_phrase=ratio("fts5", "phrase", 95), p99_ms="%.2f" % pct(lat[(base, "all")], 99))
+    if lat.get(("process", "all")):
+        row["p99_proc_ms"] = "%.1f" % pct(lat[("process", "all")], 99)
+        row["proc_p50_ms"] = "%.1f" % pct(lat[("process", "all")], 50)
+    return row
+
+
+def read_runs(path):
+    rows = []
+    if os.path.exists(path):
+        lines = open(path, encoding="utf-8").read().splitlines()
+        columns = lines[0].split("\t")
+        rows = [dict(zip(columns, line.split("\t"))) for line in lines[1:] if line]
+    return rows
+
+
+def record(work, size, path):
+    row = run_row(work, size)
+    rows = [r for r in read_runs(path) if r.get("run") != row["run"] or row["run"] == "-"] + [row]
+    rows.sort(key=lambda r: r.get("run", ""), reverse=True)
+    with open(path + ".new", "w", encoding="utf-8") as out:
+        out.write("\t".join(RUN_COLUMNS) + "\n")
+        for r in rows:
+            out.write("\t".join(r.get(c, "-") for c in RUN_COLUMNS) + "\n")
+    os.replace(path + ".new", path)
+
+
+def runs_table(path):
+    out = []
+    w = out.append
+    w("## Every whole run\n")
+    w("Every run of `bench/run.sh` recorded in bench/runs.tsv, newest first. \"× scriptindex\" is "
+      "newsgrep's indexing speed against scriptindex's; the query ratios are FTS5's time against "
+      "newsgrep's (in-process); \"proc\" is a whole `newsgrep` process; the nightly dump is "
+      "searchable, then merged (a run with one figure had no search while it merged); - is a "
+      "figure not measured. Seconds move 1.5-4× with the kind of processor and the hour: compare "
+      "them within one run, or between runs on the same kind.\n")
+    w("| run (UTC) | MB | CPU | code | newsgrep-index s | scriptindex s | × scriptindex | 2 workers / 1 | "
+      "own code | nightly s | any-word p50 ms (× FTS5) | p95 × FTS5: all-words, any-word, phrase | "
+      "p99 ms: in-process, proc | proc p50 ms | index × FTS5 |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in read_runs(path):
+        g = lambda c: r.get(c, "-")
+        nightly = g("nightly_merged_s") if g("nightly_searchable_s") == "-" else "%s, %s" % (
+            g("nightly_searchable_s"), g("nightly_merged_s"))
+        any_word = g("or_p50_ms") if g("or_p50_x") == "-" else "%s (%s)" % (g("or_p50_ms"), g("or_p50_x"))
+        own = g("own_code") if g("own_code") == "-" else g("own_code") + "%"
+        w("| %s |" % " | ".join((
+            g("run"), g("mb"), g("cpu"), g("code"), g("newsgrep_s"), g("scriptindex_s"), g("x_scriptindex"),
+            g("two_by_one"), own, nightly, any_word,
+            "%s, %s, %s" % (g("p95_x_and"), g("p95_x_or"), g("p95_x_phrase")),
+            "%s, %s" % (g("p99_ms"), g("p99_proc_ms")), g("proc_p50_ms"), g("index_x_fts5"))))
+    w("")
+    print("\n".join(out))
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["record"]:
+        record(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1:2] == ["runs"]:
+        runs_table(sys.argv[2])
+    else:
+        main()

@@ -17,6 +17,8 @@ builddir=$(cd "${BUILDDIR:-.}" && pwd)
 corpora=${NEWSGREP_CORPORA:-$top/../shared/corpora}
 work=${2:-${TMPDIR:-/tmp}/newsgrep-bench-$SIZE}
 report=${BENCH_REPORT:-$top/BENCHMARKS.md}
+# every run's figures, one row each, the table "Every whole run" of the report
+history=${BENCH_HISTORY:-$here/runs.tsv}
 runs=${BENCH_RUNS:-5}
 PY=/usr/bin/python3
 
@@ -32,6 +34,10 @@ NG_QUERY="$builddir/bench/ng-query"
 
 mkdir -p "$work"
 say() { echo "bench: $*" >&2; }
+# when the run started and with what code, for its row in $history
+date -u '+%Y-%m-%d %H:%M' >"$work/started"
+git -C "$top" describe --always --dirty >"$work/code" 2>/dev/null || echo - >"$work/code"
+rm -f "$work/own-code"
 
 # the watchers (peak RSS of an indexer's processes; when a dump becomes
 # searchable) are bench/watch.py: one process each, reading /proc and the
@@ -149,6 +155,7 @@ profile=""
 if command -v perf >/dev/null 2>&1; then
     say "profiling newsgrep-index on 20 MB"
     profile=$(BUILDDIR="$builddir" sh "$here/profile.sh" "$corpus" 20 2>/dev/null || true)
+    printf '%s\n' "$profile" | sed -n 's/.*newsgrep and the libraries it calls\*\* | \*\*\([0-9.]*\)%.*/\1/p' >"$work/own-code"
 fi
 # which malloc newsgrep-index was linked with (configure --without-jemalloc)
 if ldd "$NEWSGREP_INDEX" 2>/dev/null | grep -q libjemalloc; then
@@ -156,6 +163,7 @@ if ldd "$NEWSGREP_INDEX" 2>/dev/null | grep -q libjemalloc; then
 else
     echo "the C library's malloc" >"$work/malloc"
 fi
+$PY "$here/report.py" record "$work" "$SIZE" "$history"
 # the notes written under the table by hand are kept
 notes=""
 [ -f "$report" ] && notes=$(sed -n '/^## Notes/,$p' "$report")
@@ -171,6 +179,7 @@ notes=""
         echo "$profile"
         echo
     fi
+    $PY "$here/report.py" runs "$history"
     [ -z "$notes" ] || printf '%s\n' "$notes"
 } >"$report.new"
 mv "$report.new" "$report"
