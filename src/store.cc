@@ -1364,6 +1364,9 @@ static std::vector<candidate> best_hits(ng_store_t *store, Xapian::Enquire &enqu
                                         const ng_search_opts_t *opts, bool collapsed, size_t want,
                                         unsigned long *estimate)
 {
+    /* no more than there are passages: get_mset takes a 32-bit count, and
+     * --offset + -n can pass 2^32 */
+    want = std::min<size_t>(want, store->db->get_doccount());
     std::vector<candidate> c;
     auto cost = [&] { return match_cost(*store->db, query); };
     if (worth_splitting(store, opts, cost, SPLIT_MIN_POSTINGS) &&

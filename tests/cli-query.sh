@@ -203,6 +203,12 @@ is "$(ng -n 3 --offset 2 Iraq | grep -v '^ ' | grep .)" "$(ng -n 5 Iraq | grep -
     "--offset 2 -n 3: hits 3 to 5"
 run --offset 1000 Iraq
 is "$rc:$out" "1:" "--offset past every hit: nothing, exit 1"
+is "$(ng --all-passages --offset 1 -n 4294967295 Iraq | grep -v '^ ' | grep .)" \
+    "$(ng --all-passages -n 4294967295 Iraq | grep -v '^ ' | grep . | sed 1d)" \
+    "--all-passages --offset 1 -n 4294967295: every hit but the first (offset + limit past 2^32)"
+is "$(ng --rank=passage --offset 1 -n 4294967295 Iraq | grep -v '^ ' | grep .)" \
+    "$(ng --rank=passage -n 4294967295 Iraq | grep -v '^ ' | grep . | sed 1d)" \
+    "--rank=passage --offset 1 -n 4294967295: every hit but the first"
 run -c zzyzzyva
 is "$rc:$out" "1:0 passages in 0 articles" "-c with no match: 0, exit 1"
 run -l -c Iraq
