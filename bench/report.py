@@ -19,13 +19,15 @@ def pct(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def machine():
-    model = "?"
+def cpu_model():
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return "%d cores (%s), %s %s" % (os.cpu_count(), model, platform.system(), platform.release())
+            return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def machine():
+    return "%d cores (%s), %s %s" % (os.cpu_count(), cpu_model(), platform.system(), platform.release())
 
 
 def rss_cell(largest, together):
@@ -157,7 +159,7 @@ RUN_COLUMNS = ("run", "mb", "cpu", "code", "newsgrep_s", "scriptindex_s", "x_scr
 
 
 def cpu_kind():
-    model = machine().split("(", 1)[1].split(")", 1)[0]
+    model = cpu_model()
     for kind in ("AMD EPYC", "Xeon"):
         if kind in model:
             return kind
