@@ -9,7 +9,12 @@
  *       0 where a position holds no word), DIR/offsets (where each document
  *       id's words start, 8 bytes each) and DIR/articles (each document id's
  *       article as a number, 4 bytes), all read back from INDEX's positions
- *   bench/forward-phrases match INDEX DIR QUERIES [RUNS] [COMMON]
+ *   bench/forward-phrases pairs DIR K
+ *       writes DIR/pairs-K and DIR/pairs-K.offsets: for each pair of words
+ *       both among the K commonest (ids 1 to K), the passages in which the
+ *       two stand next to each other in that order (document ids as
+ *       varint gaps), read from DIR/forward
+ *   bench/forward-phrases match INDEX DIR QUERIES [RUNS] [COMMON] [K]
  *       for each phrase of QUERIES (mode TAB query, bench/queries.tsv), the
  *       best 30 passages collapsed by article, as newsgrep's phrase match
  *       gives them before its article scores: by Xapian (OP_PHRASE,
@@ -25,7 +30,10 @@
  * articles is passed over; the others have their words read from the
  * forward file, which checks the phrase and counts the wdf of the words not
  * ANDed. Words are stemmed with Xapian's English stemmer, as newsgrep's
- * analyzer stems them. */
+ * analyzer stems them. With K, a phrase that has two such words next to
+ * each other is matched from their pairs' lists instead (the passages in
+ * all of them, each read from the forward file), when those are fewer
+ * than the passages of its rarest word. */
 #include <config.h>
 
 #include <fcntl.h>
@@ -42,6 +50,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -164,7 +173,7 @@ int build(const std::string &index, const std::string &dir)
     return 0;
 }
 
-const void *map_file(const std::string &path)
+const void *map_file(const std::string &path, size_t *size = nullptr)
 {
     const int fd = open(path.c_str(), O_RDONLY);
     struct stat st;
@@ -174,6 +183,8 @@ const void *map_file(const std::string &path)
     close(fd);
     if (map == MAP_FAILED)
         die("cannot map " + path);
+    if (size)
+        *size = static_cast<size_t>(st.st_size);
     return map;
 }
 
@@ -333,14 +344,140 @@ std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table
     return best.sorted();
 }
 
+int pairs(const std::string &dir, uint32_t k)
+{
+    size_t size;
+    const unsigned char *words = static_cast<const unsigned char *>(map_file(dir + "/forward"));
+    const uint64_t *offsets = static_cast<const uint64_t *>(map_file(dir + "/offsets", &size));
+    const size_t docs = size / sizeof offsets[0] - 2;
+    std::vector<std::vector<unsigned char>> lists(static_cast<size_t>(k) * k);
+    std::vector<Xapian::docid> last(lists.size(), 0);
+    for (Xapian::docid did = 1; did <= docs; did++) {
+        const unsigned char *p = words + offsets[did], *const stop = words + offsets[did + 1];
+        uint32_t before = 0;
+        while (p < stop) {
+            const uint32_t v = get_varint(p);
+            if (before >= 1 && before <= k && v >= 1 && v <= k) {
+                const size_t pair = static_cast<size_t>(before - 1) * k + (v - 1);
+                if (last[pair] != did) {
+                    put_varint(lists[pair], did - last[pair]);
+                    last[pair] = did;
+                }
+            }
+            before = v;
+        }
+    }
+    const std::string name = dir + "/pairs-" + std::to_string(k);
+    std::vector<uint64_t> at(lists.size() + 1, 0);
+    FILE *f = create(name);
+    for (size_t i = 0; i < lists.size(); i++) {
+        fwrite(lists[i].data(), 1, lists[i].size(), f);
+        at[i + 1] = at[i] + lists[i].size();
+    }
+    fclose(f);
+    f = create(name + ".offsets");
+    fwrite(at.data(), sizeof at[0], at.size(), f);
+    fclose(f);
+    printf("%zu pairs, %llu bytes of lists\n", lists.size(), static_cast<unsigned long long>(at.back()));
+    return 0;
+}
+
+struct pair_lists {
+    uint32_t k = 0;
+    const unsigned char *lists = nullptr;
+    const uint64_t *offsets = nullptr;
+};
+
+/* The phrase from the lists of its pairs of common words (PL), when it has
+ * one; false when it has none. */
+bool pair_match(const Xapian::Database &db, const ng_length_table &lengths, const forward_file &ff,
+                const pair_lists &pl, const std::vector<std::string> &terms, const std::vector<uint32_t> &ids,
+                size_t *read, std::vector<hit> &out)
+{
+    const size_t k = terms.size();
+    std::vector<Xapian::docid> in, both;
+    bool first = true;
+    for (size_t i = 0; i + 1 < k; i++) {
+        if (ids[i] > pl.k || ids[i + 1] > pl.k)
+            continue;
+        const size_t pair = static_cast<size_t>(ids[i] - 1) * pl.k + (ids[i + 1] - 1);
+        std::vector<Xapian::docid> docs;
+        Xapian::docid did = 0;
+        for (const unsigned char *p = pl.lists + pl.offsets[pair]; p < pl.lists + pl.offsets[pair + 1];)
+            docs.push_back(did += get_varint(p));
+        if (first) {
+            in.swap(docs);
+            first = false;
+        } else {
+            both.clear();
+            std::set_intersection(in.begin(), in.end(), docs.begin(), docs.end(), std::back_inserter(both));
+            in.swap(both);
+        }
+    }
+    if (first)
+        return false;
+    /* fewer passages to read than the rarest word has: else its AND */
+    Xapian::doccount rarest = db.get_termfreq(terms[0]);
+    for (const std::string &t : terms)
+        rarest = std::min(rarest, db.get_termfreq(t));
+    if (in.size() >= rarest)
+        return false;
+    const Xapian::doccount n = db.get_doccount();
+    std::vector<ng_bm25> bm25(k);
+    for (size_t i = 0; i < k; i++) {
+        bm25[i].p = ng_bm25_params{1.2, 0.75, 0.5};
+        bm25[i].init(n, db.get_termfreq(terms[i]), 1, db.get_avlength(), 1);
+    }
+    best_articles best;
+    std::vector<unsigned> wdf(k);
+    uint32_t last[64];
+    *read = 0;
+    for (Xapian::docid did : in) {
+        ++*read;
+        const unsigned char *p = ff.words + ff.offsets[did], *const stop = ff.words + ff.offsets[did + 1];
+        bool found = false;
+        size_t seen = 0;
+        std::fill(wdf.begin(), wdf.end(), 0);
+        while (p < stop) {
+            const uint32_t v = get_varint(p);
+            for (size_t i = 0; i < k; i++)
+                wdf[i] += v == ids[i];
+            last[seen++ & 63] = v;
+            if (found || v != ids[k - 1] || seen < k)
+                continue;
+            found = true;
+            for (size_t i = 0; i < k && found; i++)
+                found = last[(seen - k + i) & 63] == ids[i];
+        }
+        if (!found)
+            continue;
+        Xapian::termcount len = 0;
+        if (!lengths.get(did, &len))
+            len = db.get_doclength(did);
+        double weight = 0;
+        for (size_t i = 0; i < k; i++)
+            weight += bm25[i].weight(wdf[i], len);
+        best.offer(ff.articles[did], hit{weight, did});
+    }
+    out = best.sorted();
+    return true;
+}
+
 double median(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
 }
 
-int match(const std::string &index, const std::string &dir, const std::string &queries, int runs, double common)
+int match(const std::string &index, const std::string &dir, const std::string &queries, int runs, double common,
+          uint32_t k)
 {
+    pair_lists pl;
+    if (k > 0) {
+        const std::string name = dir + "/pairs-" + std::to_string(k);
+        pl = pair_lists{k, static_cast<const unsigned char *>(map_file(name)),
+                        static_cast<const uint64_t *>(map_file(name + ".offsets"))};
+    }
     Xapian::Database db(index);
     ng_length_table lengths;
     if (!lengths.bind(db, index))
@@ -389,7 +526,8 @@ int match(const std::string &index, const std::string &dir, const std::string &q
             auto t0 = std::chrono::steady_clock::now();
             mset = enquire.get_mset(0, BEST);
             auto t1 = std::chrono::steady_clock::now();
-            hits = forward_match(db, lengths, ff, terms, term_ids, common, &read);
+            if (!(pl.k && pair_match(db, lengths, ff, pl, terms, term_ids, &read, hits)))
+                hits = forward_match(db, lengths, ff, terms, term_ids, common, &read);
             auto t2 = std::chrono::steady_clock::now();
             if (run > 0) {
                 xapian_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
@@ -414,12 +552,16 @@ int main(int argc, char **argv)
     try {
         if (argc == 4 && strcmp(argv[1], "build") == 0)
             return build(argv[2], argv[3]);
-        if (argc >= 5 && argc <= 7 && strcmp(argv[1], "match") == 0)
-            return match(argv[2], argv[3], argv[4], argc > 5 ? atoi(argv[5]) : 7, argc > 6 ? atof(argv[6]) : 0.5);
+        if (argc == 4 && strcmp(argv[1], "pairs") == 0)
+            return pairs(argv[2], static_cast<uint32_t>(atoi(argv[3])));
+        if (argc >= 5 && argc <= 8 && strcmp(argv[1], "match") == 0)
+            return match(argv[2], argv[3], argv[4], argc > 5 ? atoi(argv[5]) : 7, argc > 6 ? atof(argv[6]) : 0.5,
+                         argc > 7 ? static_cast<uint32_t>(atoi(argv[7])) : 0);
     } catch (const Xapian::Error &e) {
         die(e.get_description());
     }
     fprintf(stderr, "usage: forward-phrases build INDEX DIR\n"
-                    "       forward-phrases match INDEX DIR QUERIES [RUNS] [COMMON]\n");
+                    "       forward-phrases pairs DIR K\n"
+                    "       forward-phrases match INDEX DIR QUERIES [RUNS] [COMMON] [K]\n");
     return 2;
 }
