@@ -248,6 +248,33 @@ struct forward_file {
     const uint32_t *articles;
 };
 
+/* Do the words [P, STOP) hold the phrase IDS (of at most 64 words)? With
+ * WDF, all of them are read and each phrase word's count set in it; else
+ * the reading stops at the phrase. */
+bool holds_phrase(const unsigned char *p, const unsigned char *stop, const std::vector<uint32_t> &ids,
+                  std::vector<unsigned> *wdf)
+{
+    const size_t k = ids.size();
+    uint32_t last[64]; /* the last words read, by position modulo 64 */
+    size_t seen = 0;
+    bool found = false;
+    if (wdf)
+        std::fill(wdf->begin(), wdf->end(), 0);
+    while (p < stop && (wdf || !found)) {
+        const uint32_t v = get_varint(p);
+        if (wdf)
+            for (size_t i = 0; i < k; i++)
+                (*wdf)[i] += v == ids[i];
+        last[seen++ & 63] = v;
+        if (found || v != ids[k - 1] || seen < k)
+            continue;
+        found = true;
+        for (size_t i = 0; i < k && found; i++)
+            found = last[(seen - k + i) & 63] == ids[i];
+    }
+    return found;
+}
+
 /* The phrase TERMS (ids IDS) from the forward file: see the head of this file. */
 std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table &lengths, const forward_file &ff,
                                const std::vector<std::string> &terms, const std::vector<uint32_t> &ids,
@@ -284,9 +311,6 @@ std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table
     const Xapian::PostingIterator end;
     best_articles best;
     std::vector<unsigned> wdf(k);
-    /* the last words read, by their position modulo 64: phrases are of
-     * fewer words (main checks) */
-    uint32_t last[64];
     *read = 0;
     while (its[0] != end) {
         /* the next document every ANDed word is in */
@@ -317,25 +341,9 @@ std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table
             continue;
         ++*read;
         const unsigned char *p = ff.words + ff.offsets[did], *const stop = ff.words + ff.offsets[did + 1];
-        bool found = false;
-        size_t seen = 0;
-        while (p < stop && !found) {
-            const uint32_t v = get_varint(p);
-            last[seen++ & 63] = v;
-            if (v != ids[k - 1] || seen < k)
-                continue;
-            found = true;
-            for (size_t i = 0; i < k && found; i++)
-                found = last[(seen - k + i) & 63] == ids[i];
-        }
-        if (!found)
+        if (!holds_phrase(p, stop, ids, nullptr))
             continue;
-        std::fill(wdf.begin(), wdf.end(), 0);
-        for (p = ff.words + ff.offsets[did]; p < stop;) {
-            const uint32_t v = get_varint(p);
-            for (size_t i = 0; i < k; i++)
-                wdf[i] += v == ids[i];
-        }
+        holds_phrase(p, stop, ids, &wdf);
         weight = 0;
         for (size_t i = 0; i < k; i++)
             weight += bm25[i].weight(wdf[i], len);
@@ -430,26 +438,10 @@ bool pair_match(const Xapian::Database &db, const ng_length_table &lengths, cons
     }
     best_articles best;
     std::vector<unsigned> wdf(k);
-    uint32_t last[64];
     *read = 0;
     for (Xapian::docid did : in) {
         ++*read;
-        const unsigned char *p = ff.words + ff.offsets[did], *const stop = ff.words + ff.offsets[did + 1];
-        bool found = false;
-        size_t seen = 0;
-        std::fill(wdf.begin(), wdf.end(), 0);
-        while (p < stop) {
-            const uint32_t v = get_varint(p);
-            for (size_t i = 0; i < k; i++)
-                wdf[i] += v == ids[i];
-            last[seen++ & 63] = v;
-            if (found || v != ids[k - 1] || seen < k)
-                continue;
-            found = true;
-            for (size_t i = 0; i < k && found; i++)
-                found = last[(seen - k + i) & 63] == ids[i];
-        }
-        if (!found)
+        if (!holds_phrase(ff.words + ff.offsets[did], ff.words + ff.offsets[did + 1], ids, &wdf))
             continue;
         Xapian::termcount len = 0;
         if (!lengths.get(did, &len))
