@@ -63,6 +63,8 @@ namespace
 {
 
 const size_t BEST = 30;
+/* newsgrep's BM25 (k1, b, min_normlen; k2 0, k3 1), for both matches */
+const ng_bm25_params BM25{1.2, 0.75, 0.5};
 
 void die(const std::string &what)
 {
@@ -275,6 +277,36 @@ bool holds_phrase(const unsigned char *p, const unsigned char *stop, const std::
     return found;
 }
 
+/* Each word of TERMS weighed by BM25 in DB, as Xapian's BM25Weight does. */
+std::vector<ng_bm25> word_weights(const Xapian::Database &db, const std::vector<std::string> &terms)
+{
+    std::vector<ng_bm25> bm25(terms.size());
+    for (size_t i = 0; i < terms.size(); i++) {
+        bm25[i].p = BM25;
+        bm25[i].init(db.get_doccount(), db.get_termfreq(terms[i]), 1, db.get_avlength(), 1);
+    }
+    return bm25;
+}
+
+/* The length of passage DID: from the index's array, else from Xapian. */
+Xapian::termcount passage_length(const Xapian::Database &db, const ng_length_table &lengths, Xapian::docid did)
+{
+    Xapian::termcount len = 0;
+    if (!lengths.get(did, &len))
+        len = db.get_doclength(did);
+    return len;
+}
+
+/* The BM25 weight of a passage of length LEN whose phrase words occur WDF
+ * times. */
+double passage_weight(const std::vector<ng_bm25> &bm25, const std::vector<unsigned> &wdf, Xapian::termcount len)
+{
+    double weight = 0;
+    for (size_t i = 0; i < bm25.size(); i++)
+        weight += bm25[i].weight(wdf[i], len);
+    return weight;
+}
+
 /* The phrase TERMS (ids IDS) from the forward file: see the head of this file. */
 std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table &lengths, const forward_file &ff,
                                const std::vector<std::string> &terms, const std::vector<uint32_t> &ids,
@@ -282,14 +314,11 @@ std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table
 {
     const size_t k = terms.size();
     const Xapian::doccount n = db.get_doccount();
-    const ng_bm25_params params{1.2, 0.75, 0.5};
-    std::vector<ng_bm25> bm25(k);
+    const std::vector<ng_bm25> bm25 = word_weights(db, terms);
     std::vector<size_t> anded;
     double others_most = 0;
     const double least = db.get_doclength_lower_bound();
     for (size_t i = 0; i < k; i++) {
-        bm25[i].p = params;
-        bm25[i].init(n, db.get_termfreq(terms[i]), 1, db.get_avlength(), 1);
         if (db.get_termfreq(terms[i]) <= common * n)
             anded.push_back(i);
         else
@@ -330,9 +359,7 @@ std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table
             did = *its[0];
             a = 1;
         }
-        Xapian::termcount len = 0;
-        if (!lengths.get(did, &len))
-            len = db.get_doclength(did);
+        const Xapian::termcount len = passage_length(db, lengths, did);
         double weight = 0;
         for (size_t j = 0; j < its.size(); j++)
             weight += bm25[anded[j]].weight(its[j].get_wdf(), len);
@@ -344,10 +371,7 @@ std::vector<hit> forward_match(const Xapian::Database &db, const ng_length_table
         if (!holds_phrase(p, stop, ids, nullptr))
             continue;
         holds_phrase(p, stop, ids, &wdf);
-        weight = 0;
-        for (size_t i = 0; i < k; i++)
-            weight += bm25[i].weight(wdf[i], len);
-        best.offer(ff.articles[did], hit{weight, did});
+        best.offer(ff.articles[did], hit{passage_weight(bm25, wdf, len), did});
     }
     return best.sorted();
 }
@@ -430,12 +454,7 @@ bool pair_match(const Xapian::Database &db, const ng_length_table &lengths, cons
         rarest = std::min(rarest, db.get_termfreq(t));
     if (in.size() >= rarest)
         return false;
-    const Xapian::doccount n = db.get_doccount();
-    std::vector<ng_bm25> bm25(k);
-    for (size_t i = 0; i < k; i++) {
-        bm25[i].p = ng_bm25_params{1.2, 0.75, 0.5};
-        bm25[i].init(n, db.get_termfreq(terms[i]), 1, db.get_avlength(), 1);
-    }
+    const std::vector<ng_bm25> bm25 = word_weights(db, terms);
     best_articles best;
     std::vector<unsigned> wdf(k);
     *read = 0;
@@ -443,13 +462,7 @@ bool pair_match(const Xapian::Database &db, const ng_length_table &lengths, cons
         ++*read;
         if (!holds_phrase(ff.words + ff.offsets[did], ff.words + ff.offsets[did + 1], ids, &wdf))
             continue;
-        Xapian::termcount len = 0;
-        if (!lengths.get(did, &len))
-            len = db.get_doclength(did);
-        double weight = 0;
-        for (size_t i = 0; i < k; i++)
-            weight += bm25[i].weight(wdf[i], len);
-        best.offer(ff.articles[did], hit{weight, did});
+        best.offer(ff.articles[did], hit{passage_weight(bm25, wdf, passage_length(db, lengths, did)), did});
     }
     out = best.sorted();
     return true;
@@ -508,7 +521,7 @@ int match(const std::string &index, const std::string &dir, const std::string &q
         }
         Xapian::Enquire enquire(db);
         enquire.set_query(Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size()));
-        enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+        enquire.set_weighting_scheme(Xapian::BM25Weight(BM25.k1, 0, 1, BM25.b, BM25.min_normlen));
         enquire.set_collapse_key(NG_SLOT_ARTICLE, 1);
         std::vector<double> xapian_ms, forward_ms;
         Xapian::MSet mset;
