@@ -23,6 +23,7 @@
 
 #include <xapian.h>
 
+#include "forward.h"
 #include "lengths.h"
 #include "store.h"
 
@@ -42,6 +43,8 @@ struct ng_store {
     bool articles_missing;      /* NG_META_ARTICLES_MISSING is set (read at open) */
     bool local;                 /* the passages are one glass database on this machine (no stub, no remote shard) */
     ng_length_table lengths[4]; /* the documents' lengths of db, adb, db2 and adb2, as read */
+    ng_forward_writer forward_writer; /* the passages' words, written (forward.h) */
+    ng_forward_table forward[2];      /* the passages' words of db and db2, as read */
 };
 
 static std::string articles_path(const std::string &path)
@@ -117,6 +120,7 @@ static void open_writable(ng_store_t *store, int xflags)
     threshold.set(store->bulk ? "1000" : "2000");
     store->wdb = new Xapian::WritableDatabase(store->path, xflags);
     store->db = store->wdb;
+    store->forward_writer.open(*store->wdb, store->path);
     /* an index made before article documents gets its articles database now */
     const int action = 0x03; /* the bits of DB_CREATE_OR_OPEN ... DB_OPEN */
     int aflags = xflags;
@@ -188,6 +192,7 @@ static void open_readable(ng_store_t *store)
 
 struct ng_doc {
     Xapian::Document doc;
+    ng_word_run run; /* the words with positions, for the forward file */
 };
 
 struct ng_results {
@@ -364,6 +369,7 @@ void ng_doc_clear(ng_doc_t *doc)
 {
     try {
         doc->doc = Xapian::Document();
+        doc->run.clear();
     } catch (...) {
     }
 }
@@ -372,6 +378,9 @@ ng_status_t ng_doc_add_posting(ng_doc_t *doc, const char *term, size_t len, unsi
 {
     try {
         doc->doc.add_posting(std::string(term, len), pos);
+        doc->run.terms.append(term, len);
+        doc->run.terms.push_back('\0');
+        doc->run.positions.push_back(pos);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return bare_fail();
@@ -443,7 +452,7 @@ ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, 
             doc.add_boolean_term(article_term);
             doc.add_value(NG_SLOT_ARTICLE, id);
             doc.add_value(NG_SLOT_PASSAGE, Xapian::sortable_serialise(number));
-            store->wdb->add_document(doc);
+            store->forward_writer.add(store->wdb->add_document(doc), passages[i]->run);
         }
         if (article && n > 0) {
             article->doc.add_boolean_term(article_term);
@@ -487,6 +496,7 @@ ng_status_t ng_store_commit(ng_store_t *store)
         if (store->bulk) {
             store->awdb->commit();
             store->wdb->commit();
+            store->forward_writer.commit(*store->wdb);
             return NG_STATUS_SUCCESS;
         }
         /* Articles first: a crash between the two commits leaves article
@@ -499,6 +509,7 @@ ng_status_t ng_store_commit(ng_store_t *store)
         /* the lengths of the documents added (lengths.h) */
         ng_lengths_write(*store->awdb, articles_path(store->path), false);
         ng_lengths_write(*store->wdb, store->path, false);
+        store->forward_writer.commit(*store->wdb);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return store_fail(store);
@@ -592,6 +603,7 @@ void ng_search_opts_init(ng_search_opts_t *opts)
     opts->passage_weight = NG_DEFAULT_PASSAGE_WEIGHT;
     opts->split = NG_SPLIT_AUTO;
     opts->lengths = NG_LENGTHS_AUTO;
+    opts->positions = NG_POSITIONS_AUTO;
 }
 
 } /* extern "C" */
@@ -676,6 +688,10 @@ struct query_builder {
      * it: the same weights. */
     ng_length_table *table = nullptr;
     ng_bm25_params params{};
+    /* When set, phrases, NEAR and ADJ are matched as the AND of their
+     * words, filtered by where the words stand in the passages' forward
+     * file (forward.h), rather than by Xapian's positions. */
+    const ng_forward_table *forward = nullptr;
 
     /* TERM, of query frequency WQF, WEIGHED or not by the match */
     Xapian::Query word(const std::string &term, Xapian::termcount wqf, bool weighed) const
@@ -685,14 +701,38 @@ struct query_builder {
         return Xapian::Query(term, wqf);
     }
 
-    /* The leaves of a positional operand (term, wildcard): terms, or an OR of
-     * the terms a wildcard stands for; Xapian's NEAR and PHRASE take no other. */
-    Xapian::Query leaf(const ng_qnode_t *n) const
+    /* The terms that may stand where a positional operand N (term,
+     * wildcard) does */
+    std::vector<std::string> slot(const ng_qnode_t *n) const
+    {
+        if (n->op == NG_Q_TERM)
+            return {n->term};
+        return expansion(n);
+    }
+
+    /* The leaf of a positional operand N whose terms are SLOT: the term,
+     * or an OR of the terms a wildcard stands for; Xapian's NEAR and
+     * PHRASE take no other. */
+    static Xapian::Query leaf(const ng_qnode_t *n, const std::vector<std::string> &slot)
     {
         if (n->op == NG_Q_TERM)
             return Xapian::Query(n->term);
-        const std::vector<std::string> terms = expansion(n);
-        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+        return Xapian::Query(Xapian::Query::OP_OR, slot.begin(), slot.end());
+    }
+
+    /* LEAVES, whose terms are SLOTS, standing as KIND says within WINDOW
+     * positions: Xapian's PHRASE or NEAR on its positions, or the AND of
+     * the leaves (weighed alike) filtered through the forward file. */
+    Xapian::Query positional(ng_sequence_kind kind, unsigned window, const std::vector<Xapian::Query> &leaves,
+                             const std::vector<std::vector<std::string>> &slots) const
+    {
+        if (!forward)
+            return Xapian::Query(kind == NG_SEQ_NEAR ? Xapian::Query::OP_NEAR : Xapian::Query::OP_PHRASE,
+                                 leaves.begin(), leaves.end(), window);
+        if (leaves.size() < 2) /* as Xapian makes a PHRASE or NEAR of one (or none) */
+            return leaves.empty() ? Xapian::Query() : leaves[0];
+        return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, leaves.begin(), leaves.end()),
+                             ng_sequence_filter(forward, kind, window, slots));
     }
 
     std::vector<std::string> expansion(const ng_qnode_t *n) const
@@ -710,23 +750,31 @@ struct query_builder {
     Xapian::Query proximity(const ng_qnode_t *n) const
     {
         std::vector<Xapian::Query> leaves, phrases;
+        std::vector<std::vector<std::string>> slots;
         for (size_t i = 0; i < n->nkids; i++) {
             const ng_qnode_t *k = n->kids[i];
             if (k->op == NG_Q_PHRASE) {
-                for (size_t j = 0; j < k->nkids; j++)
-                    leaves.push_back(leaf(k->kids[j]));
+                for (size_t j = 0; j < k->nkids; j++) {
+                    slots.push_back(slot(k->kids[j]));
+                    leaves.push_back(leaf(k->kids[j], slots.back()));
+                }
                 phrases.push_back(build(k));
             } else if (k->op == NG_Q_OR) {
                 std::vector<Xapian::Query> alternatives;
-                for (size_t j = 0; j < k->nkids; j++)
-                    alternatives.push_back(leaf(k->kids[j]));
+                std::vector<std::string> any;
+                for (size_t j = 0; j < k->nkids; j++) {
+                    const std::vector<std::string> terms = slot(k->kids[j]);
+                    alternatives.push_back(leaf(k->kids[j], terms));
+                    any.insert(any.end(), terms.begin(), terms.end());
+                }
                 leaves.push_back(Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()));
+                slots.push_back(std::move(any));
             } else {
-                leaves.push_back(leaf(k));
+                slots.push_back(slot(k));
+                leaves.push_back(leaf(k, slots.back()));
             }
         }
-        Xapian::Query q(n->op == NG_Q_NEAR ? Xapian::Query::OP_NEAR : Xapian::Query::OP_PHRASE, leaves.begin(),
-                        leaves.end(), n->window);
+        Xapian::Query q = positional(n->op == NG_Q_NEAR ? NG_SEQ_NEAR : NG_SEQ_ORDERED, n->window, leaves, slots);
         for (const Xapian::Query &phrase : phrases)
             q = Xapian::Query(Xapian::Query::OP_AND, q, phrase);
         return q;
@@ -779,11 +827,14 @@ struct query_builder {
             }
             return Xapian::Query(n->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, kids.begin(),
                                  kids.end());
-        case NG_Q_PHRASE:
-            for (size_t i = 0; i < n->nkids; i++)
-                kids.push_back(leaf(n->kids[i]));
-            return Xapian::Query(Xapian::Query::OP_PHRASE, kids.begin(), kids.end(),
-                                 static_cast<Xapian::termcount>(kids.size()));
+        case NG_Q_PHRASE: {
+            std::vector<std::vector<std::string>> slots;
+            for (size_t i = 0; i < n->nkids; i++) {
+                slots.push_back(slot(n->kids[i]));
+                kids.push_back(leaf(n->kids[i], slots.back()));
+            }
+            return positional(NG_SEQ_ORDERED, static_cast<unsigned>(kids.size()), kids, slots);
+        }
         case NG_Q_AND_NOT:
         case NG_Q_AND_MAYBE:
         case NG_Q_FILTER:
@@ -817,9 +868,27 @@ struct query_builder {
     }
 };
 
-static Xapian::Query build_query(const Xapian::Database &db, const ng_qnode_t *node)
+/* The forward file of DB, one of STORE's passages databases, bound and
+ * complete; NULL when phrases are matched on Xapian's positions (a writer,
+ * a stub, an index without the file, or POSITIONS says so). */
+static const ng_forward_table *forward_of(ng_store_t *store, const Xapian::Database &db, int positions)
+{
+    if (store->wdb || !store->local || positions == NG_POSITIONS_XAPIAN)
+        return NULL;
+    Xapian::Database *ng_store::*const handles[2] = {&ng_store::db, &ng_store::db2};
+    for (int i = 0; i < 2; i++)
+        if (store->*handles[i] == &db) {
+            ng_forward_table &table = store->forward[i];
+            return table.bind(db, store->path) && table.complete() ? &table : NULL;
+        }
+    return NULL;
+}
+
+static Xapian::Query build_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *node,
+                                 int positions = NG_POSITIONS_AUTO)
 {
     query_builder b{db};
+    b.forward = forward_of(store, db, positions);
     return b.build(node);
 }
 
@@ -937,8 +1006,9 @@ static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db,
                                   const ng_search_opts_t *opts, ng_match_doc *at)
 {
     if ((at->table = phrase_lengths(store, db, query, opts)) != NULL)
-        return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(db, query));
+        return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(store, db, query, opts->positions));
     query_builder b{db};
+    b.forward = forward_of(store, db, opts->positions);
     b.table = lengths_of(store, db, opts);
     b.params = ng_bm25_params{opts->k1, opts->b, opts->min_normlen};
     return b.build(query);
@@ -1591,7 +1661,7 @@ extern "C" ng_status_t ng_store_count(ng_store_t *store, const ng_qnode_t *query
     try {
         with_reopen(store, [&] {
             Xapian::Enquire enquire(*store->db);
-            enquire.set_query(build_query(*store->db, query));
+            enquire.set_query(build_query(store, *store->db, query));
             enquire.set_weighting_scheme(Xapian::BoolWeight());
             Xapian::ValueCountMatchSpy spy(NG_SLOT_ARTICLE);
             enquire.add_matchspy(&spy);
@@ -1624,7 +1694,7 @@ extern "C" ng_status_t ng_store_timeline(ng_store_t *store, const ng_qnode_t *qu
             std::map<std::string, unsigned long> counts;
             const Xapian::doccount all = store->db->get_doccount();
             Xapian::Enquire enquire(*store->db);
-            enquire.set_query(build_query(*store->db, query));
+            enquire.set_query(build_query(store, *store->db, query));
             enquire.set_weighting_scheme(Xapian::BoolWeight());
             if (all_passages) {
                 /* the spy sees every matching passage; those without a date have no value */
@@ -1832,6 +1902,7 @@ static void compact_latest(const std::vector<std::string> &paths, size_t first, 
     /* the documents are numbered anew: their lengths too */
     ng_lengths_write(warticles, articles_path(dest), true);
     ng_lengths_write(wpassages, dest, true);
+    ng_forward_merge(paths, wpassages, dest);
 }
 
 extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg)

@@ -127,6 +127,7 @@ typedef struct ng_search_opts {
     double passage_weight; /* NG_RANK_COMBINED: the weight of the best passage's score */
     int split;             /* NG_SPLIT_*: whether a match may run in two threads */
     int lengths;           /* NG_LENGTHS_*: where BM25 reads the documents' lengths */
+    int positions;         /* NG_POSITIONS_*: where phrases, NEAR and ADJ read where words stand */
 } ng_search_opts_t;
 
 enum {
@@ -155,6 +156,16 @@ enum {
     NG_RANK_COMBINED = 0,
     NG_RANK_PASSAGE, /* the best passage's score alone */
     NG_RANK_ARTICLE, /* the whole article's score alone (the passage shown is still the best) */
+};
+
+enum {
+    /* Phrases, NEAR and ADJ are matched as the AND of their words, filtered
+     * by each passage's words as the index keeps them in order beside
+     * Xapian's database (src/forward.h), when the index is one database on
+     * this machine whose forward file holds every passage; else on Xapian's
+     * positions. The same passages either way. */
+    NG_POSITIONS_AUTO = 0,
+    NG_POSITIONS_XAPIAN, /* Xapian's positions (for the tests and bench/ng-query) */
 };
 
 /* The default weight of the best passage in NG_RANK_COMBINED. */

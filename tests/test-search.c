@@ -812,6 +812,133 @@ static void test_lengths(const char *dir)
     ok(!lengths_agree(dest, 0), "a wrong lengths file changes the scores: it is read");
 }
 
+/* Queries whose words must stand somewhere: phrases, NEAR and ADJ, of
+ * words, repeated words, wildcards and ORs. */
+static const char *const positional_queries[] = {
+    "\"the war\"",          "\"troop iraq\"",          "\"the the\"",
+    "\"war talk tax\"",     "\"iraq syria withdraw\"", "troop NEAR/3 war",
+    "war NEAR/1 war",       "iraq NEAR/2 iraq",        "iraq ADJ/2 syria",
+    "iraq ADJ/3 iraq",      "withdr* NEAR/2 deal",     "\"t* war\"",
+    "(oil OR bank) NEAR/2 rate", "\"gun said\" NEAR/3 bank", "\"said deal\" -oil",
+    "\"oil bank\" OR \"bank oil\"", "quorum NEAR/5 the",  "gun ADJ/1 said",
+    "\"gun said\" ADJ/2 \"the war\"", "\"nothing here\"",  "tax NEAR/20 vote",
+};
+
+/* The hits of positional_queries on ST, every passage of each, ranked by
+ * its passage, in one thread and in two, each alone and as any-word, where
+ * words stand read as POSITIONS says; one line each (OUT cleared first). */
+static void describe_positional(ng_store_t *st, int positions, ng_buf_t *out)
+{
+    ng_buf_t one = NG_BUF_INIT;
+    unsigned long est;
+    ng_buf_clear(out);
+    for (int split = NG_SPLIT_NEVER; split <= NG_SPLIT_ALWAYS; split++)
+        for (size_t any = 0; any < 2; any++)
+            for (size_t i = 0; i < sizeof positional_queries / sizeof positional_queries[0]; i++) {
+                ng_qnode_t *q = parse(positional_queries[i], any ? NG_QUERY_ANY : 0);
+                ng_search_opts_t opts;
+                ng_search_opts_init(&opts);
+                opts.split = split;
+                opts.positions = positions;
+                opts.all_passages = 1;
+                opts.rank = NG_RANK_PASSAGE;
+                opts.limit = 1000;
+                describe_hits(st, q, &opts, &one, &est);
+                ng_buf_append_str(out, positional_queries[i]);
+                ng_buf_append_str(out, ": ");
+                ng_buf_append_str(out, ng_buf_str(&one));
+                ng_buf_append_byte(out, '\n');
+                ng_qnode_free(q);
+            }
+    ng_buf_free(&one);
+}
+
+/* Do the searches of describe_positional on the index at PATH give the
+ * same hits and scores from its forward file as from Xapian's positions?
+ * Both printed when that is not what EXPECT says. */
+static int positions_agree(const char *path, int expect)
+{
+    ng_buf_t own = NG_BUF_INIT, xapian = NG_BUF_INIT;
+    ng_store_t *st = NULL;
+    if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open an index");
+    describe_positional(st, NG_POSITIONS_AUTO, &own);
+    describe_positional(st, NG_POSITIONS_XAPIAN, &xapian);
+    ng_store_close(st);
+    /* the queries find something: the comparison is not of nothings */
+    const int agree = strstr(ng_buf_str(&xapian), "/v0") && strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) == 0;
+    if (agree != expect)
+        printf("# forward file:\n%s# Xapian's positions:\n%s", ng_buf_str(&own), ng_buf_str(&xapian));
+    ng_buf_free(&own);
+    ng_buf_free(&xapian);
+    return agree;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", from, to);
+    if (system(cmd) != 0)
+        bail("cannot copy a file");
+}
+
+/* Phrases, NEAR and ADJ matched from the index's forward file
+ * (src/forward.h) give the passages and scores of Xapian's positions: as
+ * one writer wrote it, after additions, after a compaction of several
+ * indexes; and the file is what is read, when it is the database's. */
+static void test_forward(const char *dir)
+{
+    char path[4200], other[4200], dest[4300], file[4400], theirs[4400];
+    snprintf(path, sizeof path, "%s/forward.db", dir);
+    snprintf(other, sizeof other, "%s/forward-other.db", dir);
+    snprintf(dest, sizeof dest, "%s/forward-compacted.db", dir);
+    put_vocabulary_index(path, 5);
+    ok(positions_agree(path, 1), "phrases from the forward file: Xapian's passages and scores");
+    put_vocabulary_index(path, 9); /* every article replaced, in a second commit */
+    ok(positions_agree(path, 1), "after an addition: Xapian's passages and scores");
+
+    /* two indexes made one, the second's articles replacing the first's */
+    put_vocabulary_index(other, 17);
+    const char *sources[] = {path, other};
+    char *err = NULL;
+    if (ng_store_compact(sources, 2, dest, &err) != NG_STATUS_SUCCESS)
+        bail(err ? err : "compaction");
+    snprintf(file, sizeof file, "%s/newsgrep-forward-index", dest);
+    ok(access(file, F_OK) == 0, "a compaction writes the forward file anew");
+    ok(positions_agree(dest, 1), "after a compaction of two indexes: Xapian's passages and scores");
+
+    /* another database's files are not read */
+    static const char *const names[] = {"newsgrep-forward", "newsgrep-forward-index", "newsgrep-words"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(file, sizeof file, "%s/%s", dest, names[i]);
+        snprintf(theirs, sizeof theirs, "%s/%s", other, names[i]);
+        copy_file(theirs, file);
+    }
+    ok(positions_agree(dest, 1), "another database's forward file: not read");
+
+    /* a file that lies is believed: the file is what the phrases read */
+    snprintf(file, sizeof file, "%s/newsgrep-forward", path);
+    int fd = open(file, O_RDWR);
+    off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+    char *zeros = size > 0 ? calloc(1, (size_t)size) : NULL;
+    if (!zeros || pwrite(fd, zeros, (size_t)size, 0) != (ssize_t)size || close(fd) != 0)
+        bail("cannot write the lie");
+    free(zeros);
+    ok(!positions_agree(path, 0), "a wrong forward file changes the hits: it is read");
+
+    /* a writer that finds the files behind the database (as after a crash
+     * between its commit and theirs) drops them: Xapian's positions again */
+    snprintf(file, sizeof file, "%s/newsgrep-forward-index", path);
+    if (truncate(file, 64 + 8) != 0)
+        bail("cannot cut the forward index");
+    ng_store_t *w = NULL;
+    if (ng_store_open(path, NG_STORE_WRITE, &w, NULL) != NG_STATUS_SUCCESS || ng_store_commit(w) != NG_STATUS_SUCCESS)
+        bail("cannot commit");
+    ng_store_close(w);
+    ok(access(file, F_OK) != 0 && positions_agree(path, 1),
+       "files that fall behind the database are dropped: Xapian's positions again");
+}
+
 int main(void)
 {
     const char *tmp = getenv("TMPDIR");
@@ -845,6 +972,7 @@ int main(void)
     test_split(path);
     test_split_elsewhere(scratch);
     test_lengths(scratch);
+    test_forward(scratch);
 
     ng_store_close(store);
     ng_analyzer_destroy(an);

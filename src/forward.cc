@@ -1,0 +1,790 @@
+/* Each passage's words in order, kept beside the database (forward.h). */
+#include <config.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "forward.h"
+#include "lengths.h"
+
+/* NG_FORWARD_INDEX: a header of HEADER bytes (MAGIC, the uuid of the
+ * database, NUL-padded to UUID_END, the number of documents held, four
+ * bytes little-endian, at COUNT_AT), then for each document from the first
+ * eight bytes little-endian: where its run ends in NG_FORWARD_FILE (it
+ * starts where the one before ends; an empty run is a document that is
+ * not there). The header is written after the entries it counts.
+ *
+ * NG_FORWARD_FILE: the runs, one after the other: each position's word id
+ * as a varint (seven bits a byte, low first, the top bit set on all but
+ * the last), 0 where a position holds no word.
+ *
+ * NG_WORDS_FILE: a line "NGWORDS1 UUID N" and then the N words with their
+ * ids, "WORD<TAB>ID" a line, in the bytes' order of the words, so that a
+ * reader finds one by bisection. */
+static const char MAGIC[8] = {'N', 'G', 'F', 'W', 'D', 'I', 'X', '1'};
+static const char WORDS_MAGIC[] = "NGWORDS1";
+static const size_t HEADER = 64, UUID_END = 56, COUNT_AT = 56;
+/* A passage longer than this many positions is not kept (nor its index). */
+static const unsigned MAX_POSITION = 1u << 20;
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void put_varint(std::string &out, uint32_t v)
+{
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+/* The varint at *P (before END) into *V; false when it runs past END. */
+static bool get_varint(const unsigned char **p, const unsigned char *end, uint32_t *v)
+{
+    uint32_t x = 0;
+    for (unsigned shift = 0; *p < end && shift < 35; shift += 7) {
+        const unsigned char b = *(*p)++;
+        x |= static_cast<uint32_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool write_all(int fd, const void *buf, size_t n, off_t at)
+{
+    const char *p = static_cast<const char *>(buf);
+    while (n > 0) {
+        const ssize_t done = pwrite(fd, p, n, at);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done <= 0)
+            return false;
+        p += done;
+        n -= static_cast<size_t>(done);
+        at += done;
+    }
+    return true;
+}
+
+/* Is H the header of a forward index of the database UUID? */
+static bool header_of(const unsigned char *h, const std::string &uuid)
+{
+    return memcmp(h, MAGIC, sizeof MAGIC) == 0 && uuid.size() < UUID_END - sizeof MAGIC &&
+           memcmp(h + sizeof MAGIC, uuid.c_str(), uuid.size() + 1) == 0;
+}
+
+static void make_header(unsigned char *h, const std::string &uuid, Xapian::docid count)
+{
+    memset(h, 0, HEADER);
+    memcpy(h, MAGIC, sizeof MAGIC);
+    uuid.copy(reinterpret_cast<char *>(h) + sizeof MAGIC, UUID_END - sizeof MAGIC - 1);
+    put32(h + COUNT_AT, count);
+}
+
+static void remove_files(const std::string &dir)
+{
+    /* the index first: without it the others are not read */
+    unlink((dir + "/" NG_FORWARD_INDEX).c_str());
+    unlink((dir + "/" NG_FORWARD_FILE).c_str());
+    unlink((dir + "/" NG_WORDS_FILE).c_str());
+}
+
+/* The header line of the words file of UUID with N words. */
+static std::string words_header(const std::string &uuid, uint32_t n)
+{
+    return std::string(WORDS_MAGIC) + " " + uuid + " " + std::to_string(n) + "\n";
+}
+
+/* --- the words and their ids -------------------------------------------- */
+
+uint32_t ng_word_ids::id(std::string_view term)
+{
+    auto it = ids_.find(term);
+    if (it != ids_.end())
+        return it->second;
+    terms_.emplace_back(term);
+    const uint32_t id = static_cast<uint32_t>(terms_.size());
+    ids_.emplace(std::string_view(terms_.back()), id);
+    return id;
+}
+
+bool ng_word_ids::save(const std::string &path, const std::string &uuid) const
+{
+    std::vector<uint32_t> order(terms_.size());
+    for (uint32_t i = 0; i < order.size(); i++)
+        order[i] = i + 1;
+    std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) { return term(a) < term(b); });
+    const std::string fresh = path + ".new";
+    FILE *f = fopen(fresh.c_str(), "we");
+    if (!f)
+        return false;
+    const std::string header = words_header(uuid, size());
+    bool ok = fputs(header.c_str(), f) >= 0;
+    for (size_t i = 0; ok && i < order.size(); i++) {
+        const std::string &t = term(order[i]);
+        ok = fwrite(t.data(), 1, t.size(), f) == t.size() && fprintf(f, "\t%u\n", order[i]) > 0;
+    }
+    ok = fclose(f) == 0 && ok;
+    ok = ok && rename(fresh.c_str(), path.c_str()) == 0;
+    if (!ok)
+        unlink(fresh.c_str());
+    return ok;
+}
+
+bool ng_word_ids::load(const std::string &path, const std::string &uuid)
+{
+    clear();
+    FILE *f = fopen(path.c_str(), "re");
+    if (!f)
+        return false;
+    std::string text;
+    char buf[1 << 16];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, got);
+    const bool read_ok = !ferror(f);
+    fclose(f);
+    const std::string prefix = std::string(WORDS_MAGIC) + " " + uuid + " ";
+    size_t nl = text.find('\n');
+    if (!read_ok || nl == std::string::npos || text.compare(0, prefix.size(), prefix) != 0)
+        return false;
+    const unsigned long n = strtoul(text.c_str() + prefix.size(), NULL, 10);
+    if (words_header(uuid, static_cast<uint32_t>(n)) != text.substr(0, nl + 1))
+        return false;
+    terms_.resize(n);
+    size_t at = nl + 1, seen = 0;
+    while (at < text.size()) {
+        nl = text.find('\n', at);
+        const size_t tab = text.rfind('\t', nl);
+        if (nl == std::string::npos || tab == std::string::npos || tab < at)
+            break;
+        const unsigned long id = strtoul(text.c_str() + tab + 1, NULL, 10);
+        if (id == 0 || id > n || !terms_[id - 1].empty() || tab == at)
+            break;
+        terms_[id - 1].assign(text, at, tab - at);
+        seen++;
+        at = nl + 1;
+    }
+    if (at != text.size() || seen != n) {
+        clear();
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        ids_.emplace(std::string_view(terms_[i]), i + 1);
+    return true;
+}
+
+/* --- the writer ---------------------------------------------------------- */
+
+void ng_forward_writer::drop()
+{
+    if (!dir_.empty())
+        remove_files(dir_);
+    active_ = false;
+    words_.clear();
+    pending_.clear();
+    ends_.clear();
+}
+
+void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir)
+{
+    dir_ = dir;
+    active_ = false;
+    pending_.clear();
+    ends_.clear();
+    words_.clear();
+    const std::string uuid = db.get_uuid();
+    const Xapian::docid last = db.get_lastdocid();
+    count_ = 0;
+    data_end_ = 0;
+    saved_words_ = 0;
+    if (last == 0) {
+        remove_files(dir);
+        active_ = true;
+        return;
+    }
+    const int fd = ::open((dir + "/" NG_FORWARD_INDEX).c_str(), O_RDONLY | O_CLOEXEC);
+    unsigned char h[HEADER], end[8];
+    bool ok = fd >= 0 && pread(fd, h, HEADER, 0) == static_cast<ssize_t>(HEADER) && header_of(h, uuid) &&
+              ng_le32(h + COUNT_AT) == last &&
+              pread(fd, end, 8, static_cast<off_t>(HEADER + (last - 1) * size_t{8})) == 8;
+    if (fd >= 0)
+        close(fd);
+    struct stat st;
+    ok = ok && words_.load(dir + "/" NG_WORDS_FILE, uuid) &&
+         stat((dir + "/" NG_FORWARD_FILE).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) >= le64(end);
+    if (!ok) {
+        drop();
+        return;
+    }
+    count_ = last;
+    data_end_ = le64(end);
+    saved_words_ = words_.size();
+    active_ = true;
+}
+
+void ng_forward_writer::add(Xapian::docid did, const ng_word_run &run)
+{
+    if (!active_)
+        return;
+    if (did <= count_ || (!ends_.empty() && did <= ends_.back().first)) {
+        drop();
+        return;
+    }
+    unsigned top = 0;
+    for (unsigned p : run.positions)
+        top = std::max(top, p);
+    if (top > MAX_POSITION) {
+        drop();
+        return;
+    }
+    std::vector<uint32_t> at(top, 0);
+    const char *term = run.terms.c_str();
+    for (unsigned p : run.positions) {
+        const size_t len = strlen(term);
+        if (p == 0 || at[p - 1] != 0) { /* two words at one position: not kept */
+            drop();
+            return;
+        }
+        at[p - 1] = words_.id(std::string_view(term, len));
+        term += len + 1;
+    }
+    for (uint32_t id : at)
+        put_varint(pending_, id);
+    ends_.emplace_back(did, data_end_ + pending_.size());
+}
+
+void ng_forward_writer::discard()
+{
+    pending_.clear();
+    ends_.clear();
+}
+
+void ng_forward_writer::commit(const Xapian::Database &db)
+{
+    if (!active_)
+        return;
+    const Xapian::docid last = db.get_lastdocid();
+    const std::string uuid = db.get_uuid();
+    if (last < count_ || (!ends_.empty() && ends_.back().first > last)) {
+        drop();
+        return;
+    }
+    /* the runs, then the words, then the index's entries, then its header */
+    bool ok = true;
+    int data = ::open((dir_ + "/" NG_FORWARD_FILE).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    ok = data >= 0 && write_all(data, pending_.data(), pending_.size(), static_cast<off_t>(data_end_));
+    if (data >= 0)
+        ok = close(data) == 0 && ok;
+    if (ok && (words_.size() != saved_words_ || count_ == 0))
+        ok = words_.save(dir_ + "/" NG_WORDS_FILE, uuid);
+    int index = ok ? ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666) : -1;
+    ok = ok && index >= 0;
+    if (ok) {
+        std::vector<unsigned char> entries((last - count_) * size_t{8});
+        uint64_t end = data_end_;
+        size_t next = 0;
+        for (Xapian::docid did = count_ + 1; did <= last; did++) {
+            if (next < ends_.size() && ends_[next].first == did)
+                end = ends_[next++].second;
+            put64(&entries[(did - count_ - 1) * size_t{8}], end);
+        }
+        unsigned char h[HEADER];
+        make_header(h, uuid, last);
+        ok = write_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + count_ * size_t{8})) &&
+             write_all(index, h, HEADER, 0);
+    }
+    if (index >= 0)
+        ok = close(index) == 0 && ok;
+    if (!ok) {
+        drop();
+        return;
+    }
+    data_end_ += pending_.size();
+    saved_words_ = words_.size();
+    count_ = last;
+    discard();
+}
+
+/* --- the reader ---------------------------------------------------------- */
+
+ng_forward_table::~ng_forward_table()
+{
+    unmap();
+}
+
+void ng_forward_table::unmap()
+{
+    if (index_)
+        munmap(const_cast<unsigned char *>(index_), index_size_);
+    if (data_)
+        munmap(const_cast<unsigned char *>(data_), data_size_);
+    if (words_)
+        munmap(const_cast<unsigned char *>(words_), words_size_);
+    index_ = data_ = words_ = nullptr;
+    index_size_ = data_size_ = words_size_ = words_start_ = 0;
+    count_ = 0;
+}
+
+/* FILE in DIR mapped into memory (*MAP, *SIZE); false when it cannot be,
+ * or holds less than LEAST bytes. */
+static bool map_file(const std::string &path, size_t least, const unsigned char **map, size_t *size)
+{
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) >= least && st.st_size > 0;
+    if (ok) {
+        void *m = mmap(NULL, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+        ok = m != MAP_FAILED;
+        if (ok) {
+            *map = static_cast<const unsigned char *>(m);
+            *size = static_cast<size_t>(st.st_size);
+        }
+    }
+    close(fd);
+    return ok;
+}
+
+bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
+{
+    const Xapian::rev rev = db.get_revision();
+    if (&db == db_ && rev == rev_)
+        return index_ != nullptr;
+    unmap();
+    db_ = &db;
+    rev_ = rev;
+    last_ = db.get_lastdocid();
+    const std::string uuid = db.get_uuid();
+    if (!map_file(dir + "/" NG_FORWARD_INDEX, HEADER, &index_, &index_size_) || !header_of(index_, uuid)) {
+        unmap();
+        return false;
+    }
+    count_ = std::min<Xapian::docid>(ng_le32(index_ + COUNT_AT), static_cast<Xapian::docid>((index_size_ - HEADER) / 8));
+    const uint64_t data_end = count_ ? le64(index_ + HEADER + (count_ - 1) * size_t{8}) : 0;
+    /* an empty file cannot be mapped: a database of empty passages has no runs to read */
+    const bool data_ok =
+        data_end == 0 || map_file(dir + "/" NG_FORWARD_FILE, static_cast<size_t>(data_end), &data_, &data_size_);
+    const std::string prefix = std::string(WORDS_MAGIC) + " " + uuid + " ";
+    if (!data_ok || !map_file(dir + "/" NG_WORDS_FILE, prefix.size(), &words_, &words_size_) ||
+        memcmp(words_, prefix.data(), prefix.size()) != 0) {
+        unmap();
+        return false;
+    }
+    const void *nl = memchr(words_, '\n', words_size_);
+    if (!nl) {
+        unmap();
+        return false;
+    }
+    words_start_ = static_cast<size_t>(static_cast<const unsigned char *>(nl) - words_) + 1;
+    return true;
+}
+
+uint32_t ng_forward_table::find(std::string_view term) const
+{
+    if (!words_)
+        return 0;
+    /* bisect the lines of [lo, hi): LO is always a line's start */
+    const char *base = reinterpret_cast<const char *>(words_);
+    const char *lo = base + words_start_, *hi = base + words_size_;
+    while (lo < hi) {
+        const char *line = lo + (hi - lo) / 2;
+        while (line > lo && line[-1] != '\n')
+            line--;
+        const char *tab = static_cast<const char *>(memchr(line, '\t', static_cast<size_t>(hi - line)));
+        const char *nl = tab ? static_cast<const char *>(memchr(tab, '\n', static_cast<size_t>(hi - tab))) : NULL;
+        if (!nl)
+            return 0; /* a broken file finds nothing */
+        const int cmp = term.compare(std::string_view(line, static_cast<size_t>(tab - line)));
+        if (cmp == 0)
+            return static_cast<uint32_t>(strtoul(tab + 1, NULL, 10));
+        if (cmp < 0)
+            hi = line;
+        else
+            lo = nl + 1;
+    }
+    return 0;
+}
+
+bool ng_forward_table::words(Xapian::docid did, std::vector<uint32_t> &out) const
+{
+    out.clear();
+    if (did == 0 || did > count_)
+        return false;
+    const uint64_t start = did == 1 ? 0 : le64(index_ + HEADER + (did - 2) * size_t{8});
+    const uint64_t end = le64(index_ + HEADER + (did - 1) * size_t{8});
+    if (start > end || end > data_size_)
+        return false;
+    const unsigned char *p = data_ + start, *stop = data_ + end;
+    uint32_t id;
+    while (p < stop) {
+        if (!get_varint(&p, stop, &id))
+            return false;
+        out.push_back(id);
+    }
+    return true;
+}
+
+/* --- the merge ----------------------------------------------------------- */
+
+namespace
+{
+
+/* The first and last documents of DB (0, 0 when it has none). */
+void used_range(const Xapian::Database &db, Xapian::docid *first, Xapian::docid *last)
+{
+    *first = *last = 0;
+    for (Xapian::PostingIterator d = db.postlist_begin(std::string()); d != db.postlist_end(std::string()); ++d) {
+        if (!*first)
+            *first = *d;
+        *last = *d;
+    }
+}
+
+/* DEST's words, the commonest first: every unprefixed term (a passage's
+ * word; prefixes are capital letters) by its collection frequency. */
+void words_by_frequency(const Xapian::Database &db, ng_word_ids &out)
+{
+    std::vector<std::pair<Xapian::termcount, std::string>> words;
+    for (Xapian::TermIterator t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+        const std::string &term = *t;
+        if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
+            continue;
+        words.emplace_back(db.get_collection_freq(term), term);
+    }
+    std::sort(words.begin(), words.end(), [](const auto &a, const auto &b) {
+        return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (const auto &w : words)
+        out.id(w.second);
+}
+
+class file_writer
+{
+  public:
+    explicit file_writer(const std::string &path) : f_(fopen(path.c_str(), "we"))
+    {
+    }
+    ~file_writer()
+    {
+        if (f_)
+            fclose(f_);
+    }
+    bool put(const void *p, size_t n)
+    {
+        ok_ = ok_ && f_ && fwrite(p, 1, n, f_) == n;
+        return ok_;
+    }
+    bool finish()
+    {
+        const bool ok = f_ && ok_ && fclose(f_) == 0;
+        f_ = NULL;
+        return ok;
+    }
+
+  private:
+    FILE *f_;
+    bool ok_ = true;
+};
+
+} // namespace
+
+static bool merge_files(const std::vector<std::string> &sources, const Xapian::Database &dest,
+                        const std::string &dest_dir)
+{
+    const Xapian::docid dest_last = dest.get_lastdocid();
+    /* each source's documents are shifted as the compaction shifted them:
+     * its first one to just after the last one of the sources before it */
+    std::vector<Xapian::docid> offsets;
+    Xapian::docid total = 0;
+    for (const std::string &source : sources) {
+        Xapian::Database db(source);
+        ng_forward_table table;
+        if (!table.bind(db, source) || !table.complete())
+            return false;
+        Xapian::docid first, last;
+        used_range(db, &first, &last);
+        if (first)
+            total -= first - 1;
+        offsets.push_back(total);
+        total += last;
+    }
+    if (total != dest_last)
+        return false;
+    ng_word_ids words;
+    words_by_frequency(dest, words);
+    const std::string data_path = dest_dir + "/" NG_FORWARD_FILE;
+    file_writer data(data_path);
+    std::vector<uint64_t> ends(dest_last + size_t{1}, 0);
+    uint64_t end = 0;
+    Xapian::docid filled = 0; /* the entries set in ENDS */
+    std::string run;
+    std::vector<uint32_t> ids;
+    Xapian::PostingIterator live = dest.postlist_begin(std::string());
+    for (size_t i = 0; i < sources.size(); i++) {
+        Xapian::Database db(sources[i]);
+        ng_forward_table table;
+        ng_word_ids theirs;
+        if (!table.bind(db, sources[i]) || !theirs.load(sources[i] + "/" NG_WORDS_FILE, db.get_uuid()))
+            return false;
+        std::vector<uint32_t> remap(theirs.size() + size_t{1}, 0);
+        for (uint32_t id = 1; id <= theirs.size(); id++)
+            remap[id] = words.find(theirs.term(id));
+        theirs.clear();
+        for (Xapian::PostingIterator d = db.postlist_begin(std::string()); d != db.postlist_end(std::string()); ++d) {
+            const Xapian::docid to = *d + offsets[i];
+            /* a passage dropped after the compaction (an older version) is left out */
+            live.skip_to(to);
+            if (live == dest.postlist_end(std::string()) || *live != to)
+                continue;
+            if (!table.words(*d, ids))
+                return false;
+            run.clear();
+            for (uint32_t id : ids)
+                put_varint(run, id < remap.size() ? remap[id] : 0);
+            if (!data.put(run.data(), run.size()))
+                return false;
+            while (filled < to)
+                ends[++filled] = end;
+            end += run.size();
+            ends[to] = end;
+        }
+    }
+    while (filled < dest_last)
+        ends[++filled] = end;
+    const std::string uuid = dest.get_uuid();
+    if (!data.finish() || !words.save(dest_dir + "/" NG_WORDS_FILE, uuid))
+        return false;
+    file_writer index(dest_dir + "/" NG_FORWARD_INDEX);
+    unsigned char h[HEADER];
+    make_header(h, uuid, dest_last);
+    bool ok = index.put(h, HEADER);
+    unsigned char e[8];
+    for (Xapian::docid did = 1; ok && did <= dest_last; did++) {
+        put64(e, ends[did]);
+        ok = index.put(e, 8);
+    }
+    return index.finish() && ok;
+}
+
+void ng_forward_merge(const std::vector<std::string> &sources, const Xapian::Database &dest,
+                      const std::string &dest_dir)
+{
+    remove_files(dest_dir);
+    if (!merge_files(sources, dest, dest_dir))
+        remove_files(dest_dir);
+}
+
+/* --- the filter ---------------------------------------------------------- */
+
+namespace
+{
+
+struct sequence_pattern {
+    ng_sequence_kind kind;
+    unsigned window;
+    std::vector<std::vector<std::string>> slots;
+};
+
+/* The passages, among those the match asks about, whose words stand as a
+ * pattern says. */
+class sequence_source : public Xapian::PostingSource
+{
+  public:
+    sequence_source(std::shared_ptr<const sequence_pattern> pattern, const ng_forward_table *table)
+        : pattern_(std::move(pattern)), table_(table)
+    {
+    }
+    void init(const Xapian::Database &db) override
+    {
+        last_ = db.get_lastdocid();
+        size_ = db.get_doccount();
+        did_ = 0;
+        started_ = ended_ = none_ = false;
+        ids_.clear();
+        for (const std::vector<std::string> &slot : pattern_->slots) {
+            std::vector<uint32_t> ids;
+            for (const std::string &term : slot)
+                if (uint32_t id = table_->find(term))
+                    ids.push_back(id);
+            std::sort(ids.begin(), ids.end());
+            none_ = none_ || ids.empty();
+            ids_.push_back(std::move(ids));
+        }
+        none_ = none_ || ids_.empty();
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0;
+    }
+    /* as many as there are documents: an AND checks the others' first */
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return size_;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return size_;
+    }
+    void next(double) override
+    {
+        walk(started_ ? did_ + 1 : 1);
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        if (started_ && (ended_ || did_ >= did))
+            return;
+        walk(did);
+    }
+    bool check(Xapian::docid did, double) override
+    {
+        started_ = true;
+        if (none_) {
+            ended_ = true;
+            return true;
+        }
+        did_ = did;
+        return holds(did);
+    }
+    bool at_end() const override
+    {
+        return ended_;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return did_;
+    }
+    Xapian::PostingSource *clone() const override
+    {
+        return new sequence_source(pattern_, table_);
+    }
+    std::string get_description() const override
+    {
+        return "sequence_source";
+    }
+
+  private:
+    /* to the first document from DID that holds the pattern */
+    void walk(Xapian::docid did)
+    {
+        started_ = true;
+        if (none_) {
+            ended_ = true;
+            return;
+        }
+        for (did_ = did; did_ <= last_ && did_ != 0; did_++)
+            if (holds(did_))
+                return;
+        ended_ = true;
+    }
+    bool in(size_t slot, uint32_t id) const
+    {
+        const std::vector<uint32_t> &ids = ids_[slot];
+        return id != 0 && (ids.size() == 1 ? ids[0] == id : std::binary_search(ids.begin(), ids.end(), id));
+    }
+    bool holds(Xapian::docid did)
+    {
+        if (!table_->words(did, words_))
+            return false;
+        return pattern_->kind == NG_SEQ_ORDERED ? ordered() : near();
+    }
+    /* the slots' words in order, the first and last within the window */
+    bool ordered() const
+    {
+        const size_t len = words_.size(), n = ids_.size(), window = pattern_->window;
+        for (size_t start = 0; start < len; start++) {
+            if (!in(0, words_[start]))
+                continue;
+            const size_t limit = std::min(len, start + window); /* positions before it */
+            size_t at = start, i = 1;
+            for (; i < n; i++) {
+                do
+                    at++;
+                while (at < limit && !in(i, words_[at]));
+                if (at >= limit)
+                    break;
+            }
+            if (i == n)
+                return true;
+        }
+        return false;
+    }
+    /* slot I and the ones after it at distinct free positions of [FROM, LIMIT) */
+    bool place(size_t i, size_t from, size_t limit)
+    {
+        if (i == ids_.size())
+            return true;
+        for (size_t at = from; at < limit; at++) {
+            if (used_[at - from] || !in(i, words_[at]))
+                continue;
+            used_[at - from] = 1;
+            const bool placed = place(i + 1, from, limit);
+            used_[at - from] = 0;
+            if (placed)
+                return true;
+        }
+        return false;
+    }
+    /* the slots' words in any order, at distinct positions within the window */
+    bool near()
+    {
+        const size_t len = words_.size(), window = pattern_->window;
+        used_.assign(window, 0);
+        for (size_t start = 0; start < len; start++) {
+            bool any = false;
+            for (size_t i = 0; i < ids_.size() && !any; i++)
+                any = in(i, words_[start]);
+            if (any && place(0, start, std::min(len, start + window)))
+                return true;
+        }
+        return false;
+    }
+
+    std::shared_ptr<const sequence_pattern> pattern_;
+    const ng_forward_table *table_;
+    std::vector<std::vector<uint32_t>> ids_; /* each slot's word ids, in order */
+    std::vector<uint32_t> words_;            /* the document's words */
+    std::vector<unsigned char> used_;        /* the window's positions taken */
+    Xapian::docid did_ = 0, last_ = 0;
+    Xapian::doccount size_ = 0;
+    bool started_ = false, ended_ = false, none_ = false;
+};
+
+} // namespace
+
+Xapian::Query ng_sequence_filter(const ng_forward_table *table, ng_sequence_kind kind, unsigned window,
+                                 const std::vector<std::vector<std::string>> &slots)
+{
+    auto pattern = std::make_shared<sequence_pattern>(sequence_pattern{kind, window, slots});
+    return Xapian::Query((new sequence_source(pattern, table))->release());
+}

@@ -1,0 +1,171 @@
+/* Each passage's words in order, kept by the index beside Xapian's
+ * database: the forward file.
+ *
+ * A phrase, NEAR or ADJ matches where its words stand in a passage. Xapian
+ * answers that from its positions, one list per passage and word, read
+ * from a B-tree for every candidate passage. The forward file holds each
+ * passage's words as a short run of word ids (varints, the commonest words
+ * the smallest), addressed by document id, so a candidate is checked by
+ * reading one run from a map in memory: the words are matched by Xapian as
+ * an AND, which weighs them as its phrase does, and ng_sequence_filter
+ * keeps the passages where they stand as asked.
+ *
+ * Three files beside each passages database: NG_FORWARD_FILE (the runs),
+ * NG_FORWARD_INDEX (where each document's run ends) and NG_WORDS_FILE (the
+ * words with their ids). Like the lengths file (lengths.h) they are a cache:
+ * written by the writer at each commit for the passages it added, and
+ * anew after a compaction; a reader trusts them only for the database they
+ * were written for (its uuid), and reads what they do not hold through
+ * Xapian's positions. C++ only: used by store.cc. */
+#ifndef NEWSGREP_FORWARD_H
+#define NEWSGREP_FORWARD_H
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#define NG_FORWARD_FILE "newsgrep-forward"
+#define NG_FORWARD_INDEX "newsgrep-forward-index"
+#define NG_WORDS_FILE "newsgrep-words"
+
+/* A passage's words as the writer is given them: TERMS holds each word
+ * followed by a NUL, POSITIONS its position (from 1), in the same order. */
+struct ng_word_run {
+    std::string terms;
+    std::vector<unsigned> positions;
+    void clear()
+    {
+        terms.clear();
+        positions.clear();
+    }
+};
+
+/* The words and their ids, as a writer or a merge holds them. */
+class ng_word_ids
+{
+  public:
+    /* The id of TERM, a new one when it has none (ids from 1). */
+    uint32_t id(std::string_view term);
+    /* The id of TERM, 0 when it has none. */
+    uint32_t find(std::string_view term) const
+    {
+        auto it = ids_.find(term);
+        return it == ids_.end() ? 0 : it->second;
+    }
+    uint32_t size() const
+    {
+        return static_cast<uint32_t>(terms_.size());
+    }
+    const std::string &term(uint32_t id) const
+    {
+        return terms_[id - 1];
+    }
+    /* Write them to PATH (through a new file renamed into place) for the
+     * database UUID; false when that fails. */
+    bool save(const std::string &path, const std::string &uuid) const;
+    /* Read PATH, written for UUID; false (and empty) when it is not. */
+    bool load(const std::string &path, const std::string &uuid);
+    void clear()
+    {
+        ids_.clear();
+        terms_.clear();
+    }
+
+  private:
+    std::deque<std::string> terms_; /* by id - 1; a deque, so the views in ids_ stay put */
+    std::unordered_map<std::string_view, uint32_t> ids_;
+};
+
+/* A writer's side: the words of the passages added since the last commit,
+ * written out at the commit. */
+class ng_forward_writer
+{
+  public:
+    ng_forward_writer() = default;
+    ng_forward_writer(const ng_forward_writer &) = delete;
+    ng_forward_writer &operator=(const ng_forward_writer &) = delete;
+    /* Take up the files of DB, the database in folder DIR opened for
+     * writing. They are added to when they hold every document of DB;
+     * otherwise they are removed, and kept no more by this writer (but
+     * for an empty DB, whose files start anew). */
+    void open(const Xapian::Database &db, const std::string &dir);
+    /* Passage DID (added since the last commit, in increasing order) has
+     * the words RUN. */
+    void add(Xapian::docid did, const ng_word_run &run);
+    /* After DB's commit: write out what was added, up to DB's last document. */
+    void commit(const Xapian::Database &db);
+    /* Forget what was added since the last commit. */
+    void discard();
+
+  private:
+    void drop();
+    bool active_ = false;
+    std::string dir_;
+    ng_word_ids words_;
+    uint32_t saved_words_ = 0; /* the words in the file */
+    Xapian::docid count_ = 0;  /* the documents the files hold */
+    uint64_t data_end_ = 0;    /* the bytes of runs in the file */
+    std::string pending_;      /* the runs added since the last commit */
+    std::vector<std::pair<Xapian::docid, uint64_t>> ends_; /* each one's document and end */
+};
+
+/* A reader's view of a database's forward files. */
+class ng_forward_table
+{
+  public:
+    ng_forward_table() = default;
+    ng_forward_table(const ng_forward_table &) = delete;
+    ng_forward_table &operator=(const ng_forward_table &) = delete;
+    ~ng_forward_table();
+    /* Read the files of DB, the database in folder DIR, from now on;
+     * false when there are none to trust. */
+    bool bind(const Xapian::Database &db, const std::string &dir);
+    /* Do the files hold every document of the database bound? */
+    bool complete() const
+    {
+        return index_ && count_ >= last_;
+    }
+    /* The id of TERM, 0 when no passage has it. */
+    uint32_t find(std::string_view term) const;
+    /* The words of document DID into OUT (0 where a position holds no word);
+     * false when the files do not hold it. */
+    bool words(Xapian::docid did, std::vector<uint32_t> &out) const;
+
+  private:
+    void unmap();
+    const Xapian::Database *db_ = nullptr;
+    Xapian::rev rev_ = 0;
+    const unsigned char *index_ = nullptr, *data_ = nullptr, *words_ = nullptr;
+    size_t index_size_ = 0, data_size_ = 0, words_size_ = 0, words_start_ = 0;
+    Xapian::docid count_ = 0, last_ = 0;
+};
+
+/* After the compaction of the databases of SOURCES (folders, in order)
+ * into DEST (folder DEST_DIR): DEST's forward files, from the sources'
+ * (document ids shifted as the compaction shifts them, words given new
+ * ids, the commonest the smallest), when every source has complete files;
+ * else none. */
+void ng_forward_merge(const std::vector<std::string> &sources, const Xapian::Database &dest,
+                      const std::string &dest_dir);
+
+/* How ng_sequence_filter's words must stand. */
+enum ng_sequence_kind {
+    NG_SEQ_ORDERED, /* in the order given, the first and last within WINDOW
+                     * positions (a phrase: WINDOW = the number of words) */
+    NG_SEQ_NEAR,    /* in any order, at distinct positions within WINDOW */
+};
+
+/* A filter of the passages where a word of each of SLOTS (each slot: the
+ * terms that may stand there) stands as KIND and WINDOW say, read from
+ * TABLE (complete, bound to the database matched). To be the right side of
+ * an OP_FILTER whose left side matches the passages that have the words:
+ * it checks the documents the left side gives it. */
+Xapian::Query ng_sequence_filter(const ng_forward_table *table, ng_sequence_kind kind, unsigned window,
+                                 const std::vector<std::vector<std::string>> &slots);
+
+#endif
