@@ -215,41 +215,73 @@ void ng_forward_writer::drop()
     ends_.clear();
 }
 
-void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir)
+void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir, const ng_text_words &text)
 {
     dir_ = dir;
     active_ = false;
     pending_.clear();
     ends_.clear();
     words_.clear();
-    const std::string uuid = db.get_uuid();
+    uuid_ = db.get_uuid();
     const Xapian::docid last = db.get_lastdocid();
     count_ = 0;
     data_end_ = 0;
     saved_words_ = 0;
-    if (last == 0) {
-        remove_files(dir);
-        active_ = true;
-        return;
-    }
     const int fd = ::open((dir + "/" NG_FORWARD_INDEX).c_str(), O_RDONLY | O_CLOEXEC);
-    unsigned char h[HEADER], end[8];
-    bool ok = fd >= 0 && pread(fd, h, HEADER, 0) == static_cast<ssize_t>(HEADER) && header_of(h, uuid) &&
-              ng_le32(h + COUNT_AT) == last &&
-              pread(fd, end, 8, static_cast<off_t>(HEADER + (last - 1) * size_t{8})) == 8;
+    unsigned char h[HEADER], end[8] = {0};
+    bool ok = fd >= 0 && pread(fd, h, HEADER, 0) == static_cast<ssize_t>(HEADER) && header_of(h, uuid_);
+    if (ok) {
+        /* more than DB holds: written before a commit that did not happen */
+        count_ = std::min<Xapian::docid>(ng_le32(h + COUNT_AT), last);
+        ok = count_ == 0 || pread(fd, end, 8, static_cast<off_t>(HEADER + (count_ - 1) * size_t{8})) == 8;
+    }
     if (fd >= 0)
         close(fd);
     struct stat st;
-    ok = ok && words_.load(dir + "/" NG_WORDS_FILE, uuid) &&
-         stat((dir + "/" NG_FORWARD_FILE).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) >= le64(end);
+    ok = ok && words_.load(dir + "/" NG_WORDS_FILE, uuid_) &&
+         (le64(end) == 0 || (stat((dir + "/" NG_FORWARD_FILE).c_str(), &st) == 0 &&
+                             static_cast<uint64_t>(st.st_size) >= le64(end)));
     if (!ok) {
-        drop();
-        return;
+        count_ = 0;
+        words_.clear();
     }
-    count_ = last;
     data_end_ = le64(end);
     saved_words_ = words_.size();
     active_ = true;
+    if (count_ == last && ok)
+        return;
+    if (count_ < last && db.has_positions()) {
+        drop(); /* an index made before the files: Xapian's positions */
+        return;
+    }
+    /* what the files lack, read again from the passages' text */
+    std::vector<std::string> terms;
+    for (Xapian::PostingIterator d = db.postlist_begin(std::string()); d != db.postlist_end(std::string()); ++d) {
+        if (*d <= count_)
+            continue;
+        if (!text(db, *d, terms)) {
+            drop();
+            return;
+        }
+        add_terms(*d, terms);
+        if (!active_)
+            return;
+    }
+    if (!write_out(db))
+        drop();
+    else
+        committed();
+}
+
+void ng_forward_writer::add_terms(Xapian::docid did, const std::vector<std::string> &terms)
+{
+    if (did <= count_ || (!ends_.empty() && did <= ends_.back().first) || terms.size() > MAX_POSITION) {
+        drop();
+        return;
+    }
+    for (const std::string &t : terms)
+        put_varint(pending_, t.empty() ? 0 : words_.id(t));
+    ends_.emplace_back(did, data_end_ + pending_.size());
 }
 
 void ng_forward_writer::add(Xapian::docid did, const ng_word_run &run)
@@ -283,30 +315,20 @@ void ng_forward_writer::add(Xapian::docid did, const ng_word_run &run)
     ends_.emplace_back(did, data_end_ + pending_.size());
 }
 
-void ng_forward_writer::discard()
+/* Write out the runs added, then the words, then the index's entries up
+ * to DB's last document, then its header that counts them. */
+bool ng_forward_writer::write_out(const Xapian::Database &db)
 {
-    pending_.clear();
-    ends_.clear();
-}
-
-void ng_forward_writer::commit(const Xapian::Database &db)
-{
-    if (!active_)
-        return;
     const Xapian::docid last = db.get_lastdocid();
-    const std::string uuid = db.get_uuid();
-    if (last < count_ || (!ends_.empty() && ends_.back().first > last)) {
-        drop();
-        return;
-    }
-    /* the runs, then the words, then the index's entries, then its header */
+    if (last < count_ || (!ends_.empty() && ends_.back().first > last))
+        return false;
     bool ok = true;
     int data = ::open((dir_ + "/" NG_FORWARD_FILE).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     ok = data >= 0 && write_all(data, pending_.data(), pending_.size(), static_cast<off_t>(data_end_));
     if (data >= 0)
         ok = close(data) == 0 && ok;
     if (ok && (words_.size() != saved_words_ || count_ == 0))
-        ok = words_.save(dir_ + "/" NG_WORDS_FILE, uuid);
+        ok = words_.save(dir_ + "/" NG_WORDS_FILE, uuid_);
     int index = ok ? ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666) : -1;
     ok = ok && index >= 0;
     if (ok) {
@@ -319,20 +341,48 @@ void ng_forward_writer::commit(const Xapian::Database &db)
             put64(&entries[(did - count_ - 1) * size_t{8}], end);
         }
         unsigned char h[HEADER];
-        make_header(h, uuid, last);
+        make_header(h, uuid_, last);
         ok = write_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + count_ * size_t{8})) &&
              write_all(index, h, HEADER, 0);
     }
     if (index >= 0)
         ok = close(index) == 0 && ok;
-    if (!ok) {
+    prepared_ = last;
+    return ok;
+}
+
+void ng_forward_writer::prepare(const Xapian::Database &db)
+{
+    if (active_ && !write_out(db))
         drop();
+}
+
+void ng_forward_writer::committed()
+{
+    if (!active_)
         return;
-    }
     data_end_ += pending_.size();
     saved_words_ = words_.size();
-    count_ = last;
-    discard();
+    count_ = prepared_;
+    pending_.clear();
+    ends_.clear();
+}
+
+void ng_forward_writer::abandoned()
+{
+    if (!active_)
+        return;
+    /* the files count what they held before; what was added goes */
+    unsigned char h[HEADER];
+    make_header(h, uuid_, count_);
+    const int index = ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_WRONLY | O_CLOEXEC);
+    const bool ok = index >= 0 && write_all(index, h, HEADER, 0);
+    if (index >= 0)
+        close(index);
+    pending_.clear();
+    ends_.clear();
+    if (!ok)
+        drop();
 }
 
 /* --- the reader ---------------------------------------------------------- */
@@ -520,7 +570,7 @@ class file_writer
 } // namespace
 
 static bool merge_files(const std::vector<std::string> &sources, const Xapian::Database &dest,
-                        const std::string &dest_dir)
+                        const std::string &dest_dir, const ng_text_words &text)
 {
     const Xapian::docid dest_last = dest.get_lastdocid();
     /* each source's documents are shifted as the compaction shifted them:
@@ -529,9 +579,6 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
     Xapian::docid total = 0;
     for (const std::string &source : sources) {
         Xapian::Database db(source);
-        ng_forward_table table;
-        if (!table.bind(db, source) || !table.complete())
-            return false;
         Xapian::docid first, last;
         used_range(db, &first, &last);
         if (first)
@@ -550,13 +597,15 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
     Xapian::docid filled = 0; /* the entries set in ENDS */
     std::string run;
     std::vector<uint32_t> ids;
+    std::vector<std::string> terms;
     Xapian::PostingIterator live = dest.postlist_begin(std::string());
     for (size_t i = 0; i < sources.size(); i++) {
         Xapian::Database db(sources[i]);
+        /* the source's files as far as they go; its text beyond */
         ng_forward_table table;
         ng_word_ids theirs;
         if (!table.bind(db, sources[i]) || !theirs.load(sources[i] + "/" NG_WORDS_FILE, db.get_uuid()))
-            return false;
+            theirs.clear();
         std::vector<uint32_t> remap(theirs.size() + size_t{1}, 0);
         for (uint32_t id = 1; id <= theirs.size(); id++)
             remap[id] = words.find(theirs.term(id));
@@ -567,11 +616,16 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
             live.skip_to(to);
             if (live == dest.postlist_end(std::string()) || *live != to)
                 continue;
-            if (!table.words(*d, ids))
-                return false;
             run.clear();
-            for (uint32_t id : ids)
-                put_varint(run, id < remap.size() ? remap[id] : 0);
+            if (theirs.size() && table.words(*d, ids)) {
+                for (uint32_t id : ids)
+                    put_varint(run, id < remap.size() ? remap[id] : 0);
+            } else {
+                if (!text(db, *d, terms))
+                    return false;
+                for (const std::string &t : terms)
+                    put_varint(run, t.empty() ? 0 : words.find(t));
+            }
             if (!data.put(run.data(), run.size()))
                 return false;
             while (filled < to)
@@ -598,10 +652,10 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
 }
 
 void ng_forward_merge(const std::vector<std::string> &sources, const Xapian::Database &dest,
-                      const std::string &dest_dir)
+                      const std::string &dest_dir, const ng_text_words &text)
 {
     remove_files(dest_dir);
-    if (!merge_files(sources, dest, dest_dir))
+    if (!merge_files(sources, dest, dest_dir, text))
         remove_files(dest_dir);
 }
 
@@ -616,29 +670,48 @@ struct sequence_pattern {
     std::vector<std::vector<std::string>> slots;
 };
 
+/* Ids for the words of a query that a forward table does not have: above
+ * any it gives (they stand only in passages read from their text). */
+const uint32_t UNLISTED = 0x80000000u;
+
 /* The passages, among those the match asks about, whose words stand as a
  * pattern says. */
 class sequence_source : public Xapian::PostingSource
 {
   public:
-    sequence_source(std::shared_ptr<const sequence_pattern> pattern, const ng_forward_table *table)
-        : pattern_(std::move(pattern)), table_(table)
+    sequence_source(std::shared_ptr<const sequence_pattern> pattern, std::shared_ptr<const ng_forward_set> set)
+        : pattern_(std::move(pattern)), set_(std::move(set))
     {
     }
     void init(const Xapian::Database &db) override
     {
+        db_ = db;
         last_ = db.get_lastdocid();
         size_ = db.get_doccount();
         did_ = 0;
         started_ = ended_ = none_ = false;
+        table_ = nullptr;
+        const std::string uuid = db.get_uuid();
+        for (const auto &t : set_->tables)
+            if (t.first == uuid)
+                table_ = t.second;
+        /* with every document in the table, a word it lacks is in none */
+        const bool whole = table_ && table_->complete();
         ids_.clear();
+        term_ids_.clear();
         for (const std::vector<std::string> &slot : pattern_->slots) {
             std::vector<uint32_t> ids;
-            for (const std::string &term : slot)
-                if (uint32_t id = table_->find(term))
-                    ids.push_back(id);
+            bool listed = false;
+            for (const std::string &term : slot) {
+                uint32_t id = table_ ? table_->find(term) : 0;
+                listed = listed || id != 0;
+                if (!id)
+                    id = UNLISTED + static_cast<uint32_t>(term_ids_.size());
+                id = term_ids_.emplace(term, id).first->second;
+                ids.push_back(id);
+            }
             std::sort(ids.begin(), ids.end());
-            none_ = none_ || ids.empty();
+            none_ = none_ || ids.empty() || (whole && !listed);
             ids_.push_back(std::move(ids));
         }
         none_ = none_ || ids_.empty();
@@ -686,7 +759,7 @@ class sequence_source : public Xapian::PostingSource
     }
     Xapian::PostingSource *clone() const override
     {
-        return new sequence_source(pattern_, table_);
+        return new sequence_source(pattern_, set_);
     }
     std::string get_description() const override
     {
@@ -712,9 +785,23 @@ class sequence_source : public Xapian::PostingSource
         const std::vector<uint32_t> &ids = ids_[slot];
         return id != 0 && (ids.size() == 1 ? ids[0] == id : std::binary_search(ids.begin(), ids.end(), id));
     }
+    /* the words of DID, from the table or else from the passage's text */
+    bool read(Xapian::docid did)
+    {
+        if (table_ && table_->words(did, words_))
+            return true;
+        if (!set_->text || !set_->text(db_, did, terms_))
+            return false;
+        words_.clear();
+        for (const std::string &t : terms_) {
+            auto it = term_ids_.find(t);
+            words_.push_back(it == term_ids_.end() ? 0 : it->second);
+        }
+        return true;
+    }
     bool holds(Xapian::docid did)
     {
-        if (!table_->words(did, words_))
+        if (!read(did))
             return false;
         return pattern_->kind == NG_SEQ_ORDERED ? ordered() : near();
     }
@@ -771,10 +858,14 @@ class sequence_source : public Xapian::PostingSource
     }
 
     std::shared_ptr<const sequence_pattern> pattern_;
-    const ng_forward_table *table_;
-    std::vector<std::vector<uint32_t>> ids_; /* each slot's word ids, in order */
-    std::vector<uint32_t> words_;            /* the document's words */
-    std::vector<unsigned char> used_;        /* the window's positions taken */
+    std::shared_ptr<const ng_forward_set> set_;
+    Xapian::Database db_;
+    const ng_forward_table *table_ = nullptr;
+    std::vector<std::vector<uint32_t>> ids_;               /* each slot's word ids, in order */
+    std::unordered_map<std::string, uint32_t> term_ids_; /* the ids of the slots' words */
+    std::vector<uint32_t> words_;                          /* the document's words */
+    std::vector<std::string> terms_;                       /* the same read from its text */
+    std::vector<unsigned char> used_;                      /* the window's positions taken */
     Xapian::docid did_ = 0, last_ = 0;
     Xapian::doccount size_ = 0;
     bool started_ = false, ended_ = false, none_ = false;
@@ -782,9 +873,9 @@ class sequence_source : public Xapian::PostingSource
 
 } // namespace
 
-Xapian::Query ng_sequence_filter(const ng_forward_table *table, ng_sequence_kind kind, unsigned window,
-                                 const std::vector<std::vector<std::string>> &slots)
+Xapian::Query ng_sequence_filter(const std::shared_ptr<const ng_forward_set> &set, ng_sequence_kind kind,
+                                 unsigned window, const std::vector<std::vector<std::string>> &slots)
 {
     auto pattern = std::make_shared<sequence_pattern>(sequence_pattern{kind, window, slots});
-    return Xapian::Query((new sequence_source(pattern, table))->release());
+    return Xapian::Query((new sequence_source(pattern, set))->release());
 }

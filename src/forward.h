@@ -24,6 +24,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -44,6 +46,12 @@ struct ng_word_run {
         positions.clear();
     }
 };
+
+/* A passage's words read again from its stored text, as the indexer
+ * analysed them: TERMS[i] stands at position i + 1 ("" where no word
+ * does); false when document DID of DB has no passage record to read. */
+using ng_text_words =
+    std::function<bool(const Xapian::Database &db, Xapian::docid did, std::vector<std::string> &terms)>;
 
 /* The words and their ids, as a writer or a merge holds them. */
 class ng_word_ids
@@ -90,21 +98,35 @@ class ng_forward_writer
     ng_forward_writer(const ng_forward_writer &) = delete;
     ng_forward_writer &operator=(const ng_forward_writer &) = delete;
     /* Take up the files of DB, the database in folder DIR opened for
-     * writing. They are added to when they hold every document of DB;
-     * otherwise they are removed, and kept no more by this writer (but
-     * for an empty DB, whose files start anew). */
-    void open(const Xapian::Database &db, const std::string &dir);
+     * writing, and keep them from now on. What they lack of DB's
+     * documents is read again from their TEXT and written now; but a DB
+     * with Xapian's positions whose files lack documents (an index made
+     * before the files) keeps to its positions: its files are removed,
+     * and this writer keeps none (active() is false). */
+    void open(const Xapian::Database &db, const std::string &dir, const ng_text_words &text);
+    /* Are the files kept? When not, the passages need Xapian's positions. */
+    bool active() const
+    {
+        return active_;
+    }
     /* Passage DID (added since the last commit, in increasing order) has
      * the words RUN. */
     void add(Xapian::docid did, const ng_word_run &run);
-    /* After DB's commit: write out what was added, up to DB's last document. */
-    void commit(const Xapian::Database &db);
-    /* Forget what was added since the last commit. */
-    void discard();
+    /* Before DB's commit: write out what was added, the files then
+     * holding DB's documents up to its last (readers of the revision
+     * before ask for none of the new ones). Then committed() once DB's
+     * commit is done, or abandoned() when it failed. */
+    void prepare(const Xapian::Database &db);
+    void committed();
+    void abandoned();
 
   private:
     void drop();
+    void add_terms(Xapian::docid did, const std::vector<std::string> &terms);
+    bool write_out(const Xapian::Database &db);
     bool active_ = false;
+    Xapian::docid prepared_ = 0; /* the count written by prepare */
+    std::string uuid_;
     std::string dir_;
     ng_word_ids words_;
     uint32_t saved_words_ = 0; /* the words in the file */
@@ -148,10 +170,18 @@ class ng_forward_table
 /* After the compaction of the databases of SOURCES (folders, in order)
  * into DEST (folder DEST_DIR): DEST's forward files, from the sources'
  * (document ids shifted as the compaction shifts them, words given new
- * ids, the commonest the smallest), when every source has complete files;
- * else none. */
+ * ids, the commonest the smallest), and from their TEXT for the documents
+ * a source's files lack; none when that fails. */
 void ng_forward_merge(const std::vector<std::string> &sources, const Xapian::Database &dest,
-                      const std::string &dest_dir);
+                      const std::string &dest_dir, const ng_text_words &text);
+
+/* Where a match reads the passages' words: the forward table of each
+ * database searched (by its uuid; NULL or incomplete tables are allowed),
+ * and the stored text for the documents the tables lack. */
+struct ng_forward_set {
+    std::vector<std::pair<std::string, const ng_forward_table *>> tables;
+    ng_text_words text;
+};
 
 /* How ng_sequence_filter's words must stand. */
 enum ng_sequence_kind {
@@ -161,11 +191,11 @@ enum ng_sequence_kind {
 };
 
 /* A filter of the passages where a word of each of SLOTS (each slot: the
- * terms that may stand there) stands as KIND and WINDOW say, read from
- * TABLE (complete, bound to the database matched). To be the right side of
- * an OP_FILTER whose left side matches the passages that have the words:
- * it checks the documents the left side gives it. */
-Xapian::Query ng_sequence_filter(const ng_forward_table *table, ng_sequence_kind kind, unsigned window,
-                                 const std::vector<std::vector<std::string>> &slots);
+ * terms that may stand there) stands as KIND and WINDOW say, read through
+ * SET. To be the right side of an OP_FILTER whose left side matches the
+ * passages that have the words: it checks the documents the left side
+ * gives it. */
+Xapian::Query ng_sequence_filter(const std::shared_ptr<const ng_forward_set> &set, ng_sequence_kind kind,
+                                 unsigned window, const std::vector<std::vector<std::string>> &slots);
 
 #endif

@@ -14,6 +14,8 @@
 #include <exception>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <set>
 #include <string>
@@ -23,8 +25,10 @@
 
 #include <xapian.h>
 
+#include "analyzer.h"
 #include "forward.h"
 #include "lengths.h"
+#include "record.h"
 #include "store.h"
 
 /* An index is two Xapian databases: the passages (the folder itself, one
@@ -40,12 +44,67 @@ struct ng_store {
     std::string path;
     std::string errmsg;
     bool bulk;                  /* NG_STORE_BULK: no transactions */
+    bool positions;             /* NG_STORE_POSITIONS: Xapian's positions as well */
     bool articles_missing;      /* NG_META_ARTICLES_MISSING is set (read at open) */
     bool local;                 /* the passages are one glass database on this machine (no stub, no remote shard) */
     ng_length_table lengths[4]; /* the documents' lengths of db, adb, db2 and adb2, as read */
     ng_forward_writer forward_writer; /* the passages' words, written (forward.h) */
     ng_forward_table forward[2];      /* the passages' words of db and db2, as read */
+    /* a stub's databases, each with its forward table (read when a match
+     * needs them); empty until then, or when the stub lists a remote one */
+    struct shard {
+        std::string dir;
+        Xapian::Database db;
+        ng_forward_table table;
+    };
+    std::vector<std::unique_ptr<shard>> shards;
+    bool shards_read;
 };
+
+/* The words of a passage as the indexer analysed them, read again from the
+ * text of its record (forward.h): for the documents the forward files
+ * lack. One analyzer (of the index's language), made when first needed
+ * and shared by the matches' threads. */
+static ng_text_words text_words()
+{
+    struct state {
+        std::mutex lock;
+        ng_analyzer_t *analyzer = nullptr;
+        bool failed = false;
+        ~state()
+        {
+            ng_analyzer_destroy(analyzer);
+        }
+    };
+    auto st = std::make_shared<state>();
+    return [st](const Xapian::Database &db, Xapian::docid did, std::vector<std::string> &terms) {
+        terms.clear();
+        std::string data;
+        try {
+            data = db.get_document(did).get_data();
+        } catch (const Xapian::DocNotFoundError &) {
+            return false;
+        }
+        ng_record_t rec;
+        if (ng_record_decode(data.data(), data.size(), &rec) != 0)
+            return false;
+        std::lock_guard<std::mutex> hold(st->lock);
+        if (!st->analyzer && !st->failed) {
+            const std::string language = db.get_metadata(NG_META_LANGUAGE);
+            st->failed = ng_analyzer_new(language.empty() ? NULL : language.c_str(), &st->analyzer) != NG_STATUS_SUCCESS;
+        }
+        if (st->failed)
+            return false;
+        auto word = [](void *ctx, const ng_token_t *tok) {
+            auto *out = static_cast<std::vector<std::string> *>(ctx);
+            if (tok->pos >= out->size())
+                out->resize(tok->pos + size_t{1});
+            (*out)[tok->pos].assign(tok->term, tok->term_len);
+            return 0;
+        };
+        return ng_analyzer_run(st->analyzer, rec.text.ptr, rec.text.len, 0, NULL, word, &terms) == 0;
+    };
+}
 
 static std::string articles_path(const std::string &path)
 {
@@ -60,8 +119,10 @@ static ng_store_t *new_store(const char *path)
     store->db2 = store->adb2 = NULL;
     store->path = path;
     store->bulk = false;
+    store->positions = false;
     store->articles_missing = false;
     store->local = false;
+    store->shards_read = false;
     return store;
 }
 
@@ -120,7 +181,7 @@ static void open_writable(ng_store_t *store, int xflags)
     threshold.set(store->bulk ? "1000" : "2000");
     store->wdb = new Xapian::WritableDatabase(store->path, xflags);
     store->db = store->wdb;
-    store->forward_writer.open(*store->wdb, store->path);
+    store->forward_writer.open(*store->wdb, store->path, text_words());
     /* an index made before article documents gets its articles database now */
     const int action = 0x03; /* the bits of DB_CREATE_OR_OPEN ... DB_OPEN */
     int aflags = xflags;
@@ -377,7 +438,9 @@ void ng_doc_clear(ng_doc_t *doc)
 ng_status_t ng_doc_add_posting(ng_doc_t *doc, const char *term, size_t len, unsigned pos)
 {
     try {
-        doc->doc.add_posting(std::string(term, len), pos);
+        /* the position goes to the forward file (or, for a writer that
+         * keeps none, to Xapian, in ng_store_replace_article) */
+        doc->doc.add_term(std::string(term, len));
         doc->run.terms.append(term, len);
         doc->run.terms.push_back('\0');
         doc->run.positions.push_back(pos);
@@ -452,7 +515,19 @@ ng_status_t ng_store_replace_article(ng_store_t *store, const char *article_id, 
             doc.add_boolean_term(article_term);
             doc.add_value(NG_SLOT_ARTICLE, id);
             doc.add_value(NG_SLOT_PASSAGE, Xapian::sortable_serialise(number));
-            store->forward_writer.add(store->wdb->add_document(doc), passages[i]->run);
+            const ng_word_run &run = passages[i]->run;
+            if (!store->forward_writer.active() || store->positions) {
+                /* an index made before forward files, or one to be read
+                 * where the files are not (a remote shard): Xapian's
+                 * positions */
+                const char *term = run.terms.c_str();
+                for (unsigned pos : run.positions) {
+                    const size_t len = strlen(term);
+                    doc.add_posting(std::string(term, len), pos, 0);
+                    term += len + 1;
+                }
+            }
+            store->forward_writer.add(store->wdb->add_document(doc), run);
         }
         if (article && n > 0) {
             article->doc.add_boolean_term(article_term);
@@ -493,10 +568,20 @@ ng_status_t ng_store_commit(ng_store_t *store)
     if (!store->wdb)
         return not_writable(store);
     try {
+        /* the passages' words before the passages (forward.h) */
+        auto commit_passages = [store](void (Xapian::WritableDatabase::*commit)()) {
+            store->forward_writer.prepare(*store->wdb);
+            try {
+                ((*store->wdb).*commit)();
+            } catch (...) {
+                store->forward_writer.abandoned();
+                throw;
+            }
+            store->forward_writer.committed();
+        };
         if (store->bulk) {
             store->awdb->commit();
-            store->wdb->commit();
-            store->forward_writer.commit(*store->wdb);
+            commit_passages(&Xapian::WritableDatabase::commit);
             return NG_STATUS_SUCCESS;
         }
         /* Articles first: a crash between the two commits leaves article
@@ -504,12 +589,11 @@ ng_status_t ng_store_commit(ng_store_t *store)
          * the next run replaces; never passages without their article. */
         store->awdb->commit_transaction();
         store->awdb->begin_transaction(true);
-        store->wdb->commit_transaction();
+        commit_passages(&Xapian::WritableDatabase::commit_transaction);
         store->wdb->begin_transaction(true);
         /* the lengths of the documents added (lengths.h) */
         ng_lengths_write(*store->awdb, articles_path(store->path), false);
         ng_lengths_write(*store->wdb, store->path, false);
-        store->forward_writer.commit(*store->wdb);
         return NG_STATUS_SUCCESS;
     } catch (...) {
         return store_fail(store);
@@ -691,7 +775,7 @@ struct query_builder {
     /* When set, phrases, NEAR and ADJ are matched as the AND of their
      * words, filtered by where the words stand in the passages' forward
      * file (forward.h), rather than by Xapian's positions. */
-    const ng_forward_table *forward = nullptr;
+    std::shared_ptr<const ng_forward_set> forward{};
 
     /* TERM, of query frequency WQF, WEIGHED or not by the match */
     Xapian::Query word(const std::string &term, Xapian::termcount wqf, bool weighed) const
@@ -868,20 +952,72 @@ struct query_builder {
     }
 };
 
-/* The forward file of DB, one of STORE's passages databases, bound and
- * complete; NULL when phrases are matched on Xapian's positions (a writer,
- * a stub, an index without the file, or POSITIONS says so). */
-static const ng_forward_table *forward_of(ng_store_t *store, const Xapian::Database &db, int positions)
+/* The databases a stub at STORE's path lists, into STORE->shards; false
+ * when one is not a folder on this machine (a remote one). */
+static bool read_shards(ng_store_t *store)
 {
-    if (store->wdb || !store->local || positions == NG_POSITIONS_XAPIAN)
-        return NULL;
-    Xapian::Database *ng_store::*const handles[2] = {&ng_store::db, &ng_store::db2};
-    for (int i = 0; i < 2; i++)
-        if (store->*handles[i] == &db) {
-            ng_forward_table &table = store->forward[i];
-            return table.bind(db, store->path) && table.complete() ? &table : NULL;
+    if (store->shards_read)
+        return !store->shards.empty();
+    store->shards_read = true;
+    FILE *f = fopen((store->path + "/XAPIANDB").c_str(), "re");
+    if (!f)
+        return false;
+    char line[4096];
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f)) {
+        std::string l(line);
+        while (!l.empty() && (l.back() == '\n' || l.back() == '\r'))
+            l.pop_back();
+        if (l.empty() || l[0] == '#')
+            continue;
+        const size_t space = l.find(' ');
+        const std::string kind = l.substr(0, space), where = space == std::string::npos ? "" : l.substr(space + 1);
+        ok = (kind == "glass" || kind == "auto") && !where.empty();
+        if (ok) {
+            std::unique_ptr<ng_store::shard> sh(new ng_store::shard);
+            sh->dir = where[0] == '/' ? where : store->path + "/" + where;
+            try {
+                sh->db = Xapian::Database(sh->dir);
+                store->shards.push_back(std::move(sh));
+            } catch (const Xapian::Error &) {
+                ok = false;
+            }
         }
-    return NULL;
+    }
+    fclose(f);
+    if (!ok || store->shards.empty())
+        store->shards.clear();
+    return !store->shards.empty();
+}
+
+/* Where a match on DB, one of STORE's passages databases, reads where the
+ * passages' words stand: their forward files (and their text for what
+ * those lack); NULL for Xapian's positions, when POSITIONS says so, or a
+ * database that lacks the files has them, or one is remote. */
+static std::shared_ptr<const ng_forward_set> forward_of(ng_store_t *store, const Xapian::Database &db, int positions)
+{
+    if (positions == NG_POSITIONS_XAPIAN)
+        return nullptr;
+    auto set = std::make_shared<ng_forward_set>();
+    set->text = text_words();
+    auto add = [&set](const Xapian::Database &one, const std::string &dir, ng_forward_table &table) {
+        const bool whole = table.bind(one, dir) && table.complete();
+        if (!whole && one.has_positions())
+            return false;
+        set->tables.emplace_back(one.get_uuid(), &table);
+        return true;
+    };
+    if (store->wdb || store->local) {
+        if (!add(db, store->path, &db == store->db2 ? store->forward[1] : store->forward[0]))
+            return nullptr;
+        return set;
+    }
+    if (!read_shards(store))
+        return nullptr;
+    for (const std::unique_ptr<ng_store::shard> &sh : store->shards)
+        if (!add(sh->db, sh->dir, sh->table))
+            return nullptr;
+    return set;
 }
 
 static Xapian::Query build_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *node,
@@ -1804,6 +1940,7 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
         }
         if (flags & NG_STORE_WAIT_LOCK)
             xflags |= Xapian::DB_RETRY_LOCK;
+        store->positions = (flags & NG_STORE_POSITIONS) != 0;
         open_writable(store, xflags);
         *out = store;
         return NG_STATUS_SUCCESS;
@@ -1902,7 +2039,7 @@ static void compact_latest(const std::vector<std::string> &paths, size_t first, 
     /* the documents are numbered anew: their lengths too */
     ng_lengths_write(warticles, articles_path(dest), true);
     ng_lengths_write(wpassages, dest, true);
-    ng_forward_merge(paths, wpassages, dest);
+    ng_forward_merge(paths, wpassages, dest, text_words());
 }
 
 extern "C" ng_status_t ng_store_compact(const char *const *sources, size_t n, const char *dest, char **errmsg)

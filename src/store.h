@@ -77,6 +77,10 @@ enum {
      * crash leaves a broken index: for a folder aside, renamed into place
      * only once complete. */
     NG_STORE_BULK = 4,
+    /* Keep Xapian's positions of the passages' words as well as the forward
+     * file (src/forward.h): for an index searched where the file is not,
+     * as a shard served by xapian-tcpsrv. Twice the index's size. */
+    NG_STORE_POSITIONS = 8,
 };
 /* Open the index at PATH for writing, as ng_store_open does with NG_STORE_WRITE,
  * with FLAGS. */

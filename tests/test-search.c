@@ -7,6 +7,7 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <fcntl.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -513,6 +514,9 @@ static void test_every_shape(void)
 /* A second index, of many articles with their article documents, whose words
  * come from a small vocabulary: many ties, and an article on both sides of
  * the split. */
+/* ng_store_open_writer's flags for put_vocabulary_index */
+static int vocabulary_flags = 0;
+
 static void put_vocabulary_index(const char *path, unsigned seed)
 {
     /* words that are their own stems */
@@ -521,7 +525,7 @@ static void put_vocabulary_index(const char *path, unsigned seed)
     const size_t nwords = sizeof words / sizeof words[0];
     ng_store_t *w = NULL;
     ng_buf_t data = NG_BUF_INIT, text = NG_BUF_INIT;
-    if (ng_store_open(path, NG_STORE_WRITE, &w, NULL) != NG_STATUS_SUCCESS)
+    if (ng_store_open_writer(path, vocabulary_flags, &w, NULL) != NG_STATUS_SUCCESS)
         bail("cannot create the second index");
     /* 296 passages: the split falls after the second passage of v059, whose
      * passages all have "quorum" */
@@ -854,23 +858,76 @@ static void describe_positional(ng_store_t *st, int positions, ng_buf_t *out)
 }
 
 /* Do the searches of describe_positional on the index at PATH give the
- * same hits and scores from its forward file as from Xapian's positions?
- * Both printed when that is not what EXPECT says. */
-static int positions_agree(const char *path, int expect)
+ * same hits and scores read as POSITIONS says as read from its forward
+ * file? Both printed when that is not what EXPECT says. */
+static int positions_agree_with(const char *path, int positions, int expect)
 {
-    ng_buf_t own = NG_BUF_INIT, xapian = NG_BUF_INIT;
+    ng_buf_t own = NG_BUF_INIT, theirs = NG_BUF_INIT;
     ng_store_t *st = NULL;
     if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
         bail("cannot open an index");
     describe_positional(st, NG_POSITIONS_AUTO, &own);
-    describe_positional(st, NG_POSITIONS_XAPIAN, &xapian);
+    describe_positional(st, positions, &theirs);
     ng_store_close(st);
     /* the queries find something: the comparison is not of nothings */
-    const int agree = strstr(ng_buf_str(&xapian), "/v0") && strcmp(ng_buf_str(&own), ng_buf_str(&xapian)) == 0;
+    const int agree = strstr(ng_buf_str(&theirs), "/v0") && strcmp(ng_buf_str(&own), ng_buf_str(&theirs)) == 0;
     if (agree != expect)
-        printf("# forward file:\n%s# Xapian's positions:\n%s", ng_buf_str(&own), ng_buf_str(&xapian));
+        printf("# forward file:\n%s# the other way:\n%s", ng_buf_str(&own), ng_buf_str(&theirs));
     ng_buf_free(&own);
-    ng_buf_free(&xapian);
+    ng_buf_free(&theirs);
+    return agree;
+}
+
+/* ... with Xapian's positions */
+static int positions_agree(const char *path, int expect)
+{
+    return positions_agree_with(path, NG_POSITIONS_XAPIAN, expect);
+}
+
+static const char *const forward_files[] = {"newsgrep-forward", "newsgrep-forward-index", "newsgrep-words"};
+
+/* Move the forward files of the index at FROM to the folder TO (made if
+ * missing), or back when BACK. */
+static void move_forward_files(const char *from, const char *to, int back)
+{
+    char a[4400], b[4400];
+    mkdir(to, 0777);
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(a, sizeof a, "%s/%s", from, forward_files[i]);
+        snprintf(b, sizeof b, "%s/%s", to, forward_files[i]);
+        if (rename(back ? b : a, back ? a : b) != 0)
+            bail("cannot move a forward file");
+    }
+}
+
+/* The hits of describe_positional on the index at PATH into OUT, its
+ * forward files moved away first when AWAY (into AWAY): read from the
+ * passages' text. */
+static void describe_index(const char *path, const char *away, ng_buf_t *out)
+{
+    ng_store_t *st = NULL;
+    if (away)
+        move_forward_files(path, away, 0);
+    if (ng_store_open(path, NG_STORE_READ, &st, NULL) != NG_STATUS_SUCCESS)
+        bail("cannot open an index");
+    describe_positional(st, NG_POSITIONS_AUTO, out);
+    ng_store_close(st);
+    if (away)
+        move_forward_files(path, away, 1);
+}
+
+/* Do the phrases of the index at PATH find, from its forward files, what
+ * they find from the passages' text (the files moved into AWAY a while)? */
+static int text_agrees(const char *path, const char *away)
+{
+    ng_buf_t own = NG_BUF_INIT, text = NG_BUF_INIT;
+    describe_index(path, NULL, &own);
+    describe_index(path, away, &text);
+    const int agree = strstr(ng_buf_str(&own), "/v0") && strcmp(ng_buf_str(&own), ng_buf_str(&text)) == 0;
+    if (!agree)
+        printf("# forward file:\n%s# text:\n%s", ng_buf_str(&own), ng_buf_str(&text));
+    ng_buf_free(&own);
+    ng_buf_free(&text);
     return agree;
 }
 
@@ -882,16 +939,40 @@ static void copy_file(const char *from, const char *to)
         bail("cannot copy a file");
 }
 
+/* Make every word of the forward file of the index at PATH no word. */
+static void lie_in(const char *path)
+{
+    char file[4400];
+    snprintf(file, sizeof file, "%s/newsgrep-forward", path);
+    int fd = open(file, O_RDWR);
+    off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+    char *zeros = size > 0 ? calloc(1, (size_t)size) : NULL;
+    if (!zeros || pwrite(fd, zeros, (size_t)size, 0) != (ssize_t)size || close(fd) != 0)
+        bail("cannot write the lie");
+    free(zeros);
+}
+
+/* Open the index at PATH for writing and commit. */
+static void commit_writer(const char *path)
+{
+    ng_store_t *w = NULL;
+    if (ng_store_open(path, NG_STORE_WRITE, &w, NULL) != NG_STATUS_SUCCESS || ng_store_commit(w) != NG_STATUS_SUCCESS)
+        bail("cannot commit");
+    ng_store_close(w);
+}
+
 /* Phrases, NEAR and ADJ matched from the index's forward file
- * (src/forward.h) give the passages and scores of Xapian's positions: as
- * one writer wrote it, after additions, after a compaction of several
- * indexes; and the file is what is read, when it is the database's. */
-static void test_forward(const char *dir)
+ * (src/forward.h) give the passages and scores of Xapian's positions (an
+ * index written with NG_STORE_POSITIONS has both): as one writer wrote it,
+ * after additions, after a compaction of several indexes; and the file is
+ * what is read, when it is the database's. */
+static void test_forward_against_positions(const char *dir)
 {
     char path[4200], other[4200], dest[4300], file[4400], theirs[4400];
     snprintf(path, sizeof path, "%s/forward.db", dir);
     snprintf(other, sizeof other, "%s/forward-other.db", dir);
     snprintf(dest, sizeof dest, "%s/forward-compacted.db", dir);
+    vocabulary_flags = NG_STORE_POSITIONS;
     put_vocabulary_index(path, 5);
     ok(positions_agree(path, 1), "phrases from the forward file: Xapian's passages and scores");
     put_vocabulary_index(path, 9); /* every article replaced, in a second commit */
@@ -899,6 +980,7 @@ static void test_forward(const char *dir)
 
     /* two indexes made one, the second's articles replacing the first's */
     put_vocabulary_index(other, 17);
+    vocabulary_flags = 0;
     const char *sources[] = {path, other};
     char *err = NULL;
     if (ng_store_compact(sources, 2, dest, &err) != NG_STATUS_SUCCESS)
@@ -908,35 +990,101 @@ static void test_forward(const char *dir)
     ok(positions_agree(dest, 1), "after a compaction of two indexes: Xapian's passages and scores");
 
     /* another database's files are not read */
-    static const char *const names[] = {"newsgrep-forward", "newsgrep-forward-index", "newsgrep-words"};
     for (size_t i = 0; i < 3; i++) {
-        snprintf(file, sizeof file, "%s/%s", dest, names[i]);
-        snprintf(theirs, sizeof theirs, "%s/%s", other, names[i]);
+        snprintf(file, sizeof file, "%s/%s", dest, forward_files[i]);
+        snprintf(theirs, sizeof theirs, "%s/%s", other, forward_files[i]);
         copy_file(theirs, file);
     }
     ok(positions_agree(dest, 1), "another database's forward file: not read");
 
     /* a file that lies is believed: the file is what the phrases read */
-    snprintf(file, sizeof file, "%s/newsgrep-forward", path);
-    int fd = open(file, O_RDWR);
-    off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
-    char *zeros = size > 0 ? calloc(1, (size_t)size) : NULL;
-    if (!zeros || pwrite(fd, zeros, (size_t)size, 0) != (ssize_t)size || close(fd) != 0)
-        bail("cannot write the lie");
-    free(zeros);
+    lie_in(path);
     ok(!positions_agree(path, 0), "a wrong forward file changes the hits: it is read");
 
-    /* a writer that finds the files behind the database (as after a crash
-     * between its commit and theirs) drops them: Xapian's positions again */
+    /* a writer that finds the files behind a database that has Xapian's
+     * positions (made before the files) drops them: the positions again */
     snprintf(file, sizeof file, "%s/newsgrep-forward-index", path);
     if (truncate(file, 64 + 8) != 0)
         bail("cannot cut the forward index");
-    ng_store_t *w = NULL;
-    if (ng_store_open(path, NG_STORE_WRITE, &w, NULL) != NG_STATUS_SUCCESS || ng_store_commit(w) != NG_STATUS_SUCCESS)
-        bail("cannot commit");
-    ng_store_close(w);
+    commit_writer(path);
     ok(access(file, F_OK) != 0 && positions_agree(path, 1),
-       "files that fall behind the database are dropped: Xapian's positions again");
+       "files behind a database with positions are dropped: Xapian's positions again");
+}
+
+/* An index written as newsgrep-index writes it has no Xapian positions: its
+ * phrases read the forward file, and the passages' text for what that
+ * lacks; a writer writes again from the text what the files lack, and a
+ * compaction reads the text of a source without them. */
+static void test_forward_alone(const char *dir)
+{
+    char path[4200], other[4200], dest[4300], away[4300], file[4400];
+    ng_buf_t before = NG_BUF_INIT, after = NG_BUF_INIT;
+    snprintf(path, sizeof path, "%s/plain.db", dir);
+    snprintf(other, sizeof other, "%s/plain-other.db", dir);
+    snprintf(dest, sizeof dest, "%s/plain-compacted.db", dir);
+    snprintf(away, sizeof away, "%s/away", dir);
+    put_vocabulary_index(path, 5);
+    ok(!positions_agree(path, 0), "no Xapian positions: nothing found from them");
+    ok(text_agrees(path, away), "the forward file gives what the passages' text gives");
+
+    /* the files lost: the text serves, and the next writer writes them again */
+    describe_index(path, NULL, &before);
+    move_forward_files(path, away, 0);
+    commit_writer(path);
+    snprintf(file, sizeof file, "%s/newsgrep-forward-index", path);
+    describe_index(path, NULL, &after);
+    ok(access(file, F_OK) == 0 && strcmp(ng_buf_str(&before), ng_buf_str(&after)) == 0,
+       "files lost: a writer writes them again from the passages' text");
+    move_forward_files(path, away, 1); /* the old ones, of the same database: still right */
+
+    /* written before a commit that did not happen: they say they hold more */
+    unsigned char more[4] = {0xff, 0xff, 0, 0};
+    int fd = open(file, O_WRONLY);
+    if (fd < 0 || pwrite(fd, more, sizeof more, 56) != (ssize_t)sizeof more || close(fd) != 0)
+        bail("cannot write the count");
+    put_vocabulary_index(path, 9);
+    ok(text_agrees(path, away), "files that held more than the database: the writer goes on from the database");
+
+    /* a compaction of an index with the files and one without */
+    put_vocabulary_index(other, 17);
+    move_forward_files(other, away, 0);
+    const char *sources[] = {path, other};
+    char *err = NULL;
+    if (ng_store_compact(sources, 2, dest, &err) != NG_STATUS_SUCCESS)
+        bail(err ? err : "compaction");
+    snprintf(file, sizeof file, "%s/newsgrep-forward-index", dest);
+    ok(access(file, F_OK) == 0 && text_agrees(dest, away),
+       "a compaction of a source with the files and one without: the text fills in");
+    ng_buf_free(&before);
+    ng_buf_free(&after);
+}
+
+/* A stub listing two indexes (as an addition being merged is shown) reads
+ * each one's forward file. */
+static void test_forward_stub(const char *dir)
+{
+    char one[4200], two[4200], stub[4200], file[4300];
+    snprintf(one, sizeof one, "%s/stub-one.db", dir);
+    snprintf(two, sizeof two, "%s/stub-two.db", dir);
+    snprintf(stub, sizeof stub, "%s/stub.db", dir);
+    vocabulary_flags = NG_STORE_POSITIONS;
+    put_vocabulary_index(one, 23);
+    put_vocabulary_index(two, 29);
+    vocabulary_flags = 0;
+    snprintf(file, sizeof file, "%s/XAPIANDB", stub);
+    FILE *f = mkdir(stub, 0777) == 0 ? fopen(file, "w") : NULL;
+    if (!f || fprintf(f, "glass ../stub-one.db\nglass %s\n", two) < 0 || fclose(f) != 0)
+        bail("cannot write a stub");
+    ok(positions_agree(stub, 1), "a stub of two indexes: each one's forward file, Xapian's passages and scores");
+    lie_in(two);
+    ok(!positions_agree(stub, 0), "a wrong forward file of one of them changes the hits: it is read");
+}
+
+static void test_forward(const char *dir)
+{
+    test_forward_against_positions(dir);
+    test_forward_alone(dir);
+    test_forward_stub(dir);
 }
 
 int main(void)
