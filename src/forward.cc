@@ -32,6 +32,9 @@
 static const char MAGIC[8] = {'N', 'G', 'F', 'W', 'D', 'I', 'X', '1'};
 static const char WORDS_MAGIC[] = "NGWORDS1";
 static const size_t HEADER = 64, UUID_END = 56, COUNT_AT = 56;
+/* A writer writes out what it was given past this many bytes of runs or
+ * this many documents (forward.h: its memory stays bounded). */
+static const size_t SPILL_BYTES = 256 * 1024, SPILL_RUNS = 16384;
 /* A passage longer than this many positions is not kept (nor its index). */
 static const unsigned MAX_POSITION = 1u << 20;
 
@@ -126,20 +129,67 @@ static std::string words_header(const std::string &uuid, uint32_t n)
 
 /* --- the words and their ids -------------------------------------------- */
 
+static uint32_t hash_term(std::string_view term)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (unsigned char c : term)
+        h = (h ^ c) * 1099511628211u;
+    return static_cast<uint32_t>(h >> 32) | 1; /* never 0: 0 is an empty slot */
+}
+
+size_t ng_word_ids::slot(std::string_view term, uint32_t h) const
+{
+    const size_t mask = table_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const uint64_t e = table_[i];
+        if (e == 0 || (static_cast<uint32_t>(e >> 32) == h && this->term(static_cast<uint32_t>(e)) == term))
+            return i;
+    }
+}
+
+void ng_word_ids::grow()
+{
+    std::vector<uint64_t> old(std::max<size_t>(1024, table_.size() * 2), 0);
+    old.swap(table_);
+    for (uint64_t e : old)
+        if (e != 0)
+            table_[slot(term(static_cast<uint32_t>(e)), static_cast<uint32_t>(e >> 32))] = e;
+}
+
+uint32_t ng_word_ids::find(std::string_view term) const
+{
+    if (table_.empty())
+        return 0;
+    return static_cast<uint32_t>(table_[slot(term, hash_term(term))]);
+}
+
 uint32_t ng_word_ids::id(std::string_view term)
 {
-    auto it = ids_.find(term);
-    if (it != ids_.end())
-        return it->second;
-    terms_.emplace_back(term);
-    const uint32_t id = static_cast<uint32_t>(terms_.size());
-    ids_.emplace(std::string_view(terms_.back()), id);
-    return id;
+    if ((size() + size_t{1}) * 2 > table_.size()) /* at most half full */
+        grow();
+    const uint32_t h = hash_term(term);
+    uint64_t &e = table_[slot(term, h)];
+    if (e == 0) {
+        arena_.append(term);
+        starts_.push_back(static_cast<uint32_t>(arena_.size()));
+        e = static_cast<uint64_t>(h) << 32 | size();
+    }
+    return static_cast<uint32_t>(e);
+}
+
+void ng_word_ids::clear()
+{
+    arena_.clear();
+    arena_.shrink_to_fit();
+    starts_.assign(1, 0);
+    starts_.shrink_to_fit();
+    table_.clear();
+    table_.shrink_to_fit();
 }
 
 bool ng_word_ids::save(const std::string &path, const std::string &uuid) const
 {
-    std::vector<uint32_t> order(terms_.size());
+    std::vector<uint32_t> order(size());
     for (uint32_t i = 0; i < order.size(); i++)
         order[i] = i + 1;
     std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) { return term(a) < term(b); });
@@ -150,7 +200,7 @@ bool ng_word_ids::save(const std::string &path, const std::string &uuid) const
     const std::string header = words_header(uuid, size());
     bool ok = fputs(header.c_str(), f) >= 0;
     for (size_t i = 0; ok && i < order.size(); i++) {
-        const std::string &t = term(order[i]);
+        const std::string_view t = term(order[i]);
         ok = fwrite(t.data(), 1, t.size(), f) == t.size() && fprintf(f, "\t%u\n", order[i]) > 0;
     }
     ok = fclose(f) == 0 && ok;
@@ -180,7 +230,8 @@ bool ng_word_ids::load(const std::string &path, const std::string &uuid)
     const unsigned long n = strtoul(text.c_str() + prefix.size(), NULL, 10);
     if (words_header(uuid, static_cast<uint32_t>(n)) != text.substr(0, nl + 1))
         return false;
-    terms_.resize(n);
+    /* the lines are in the words' order; the ids are given in theirs */
+    std::vector<std::pair<size_t, size_t>> where(n, {0, 0}); /* each id's word in TEXT */
     size_t at = nl + 1, seen = 0;
     while (at < text.size()) {
         nl = text.find('\n', at);
@@ -188,18 +239,19 @@ bool ng_word_ids::load(const std::string &path, const std::string &uuid)
         if (nl == std::string::npos || tab == std::string::npos || tab < at)
             break;
         const unsigned long id = strtoul(text.c_str() + tab + 1, NULL, 10);
-        if (id == 0 || id > n || !terms_[id - 1].empty() || tab == at)
+        if (id == 0 || id > n || where[id - 1].second != 0 || tab == at)
             break;
-        terms_[id - 1].assign(text, at, tab - at);
+        where[id - 1] = {at, tab - at};
         seen++;
         at = nl + 1;
     }
-    if (at != text.size() || seen != n) {
+    bool ok = at == text.size() && seen == n;
+    for (uint32_t i = 0; ok && i < n; i++) /* a word twice is a broken file */
+        ok = id(std::string_view(text).substr(where[i].first, where[i].second)) == i + 1;
+    if (!ok) {
         clear();
         return false;
     }
-    for (uint32_t i = 0; i < n; i++)
-        ids_.emplace(std::string_view(terms_[i]), i + 1);
     return true;
 }
 
@@ -211,8 +263,7 @@ void ng_forward_writer::drop()
         remove_files(dir_);
     active_ = false;
     words_.clear();
-    pending_.clear();
-    ends_.clear();
+    restart();
 }
 
 void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir, const ng_text_words &text)
@@ -245,8 +296,9 @@ void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir,
         count_ = 0;
         words_.clear();
     }
-    data_end_ = le64(end);
+    data_end_ = ok ? le64(end) : 0;
     saved_words_ = words_.size();
+    restart();
     active_ = true;
     if (count_ == last && ok)
         return;
@@ -273,25 +325,41 @@ void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir,
         committed();
 }
 
+/* Is DID after every document added? Else the files are dropped. */
+bool ng_forward_writer::in_order(Xapian::docid did)
+{
+    if (did > count_ && did > last_added_)
+        return true;
+    drop();
+    return false;
+}
+
+/* The run of DID is at the end of pending_. */
+void ng_forward_writer::added(Xapian::docid did)
+{
+    last_added_ = did;
+    ends_.emplace_back(did, data_end_ + spilled_ + pending_.size());
+    if ((pending_.size() > SPILL_BYTES || ends_.size() > SPILL_RUNS) && !spill())
+        drop();
+}
+
 void ng_forward_writer::add_terms(Xapian::docid did, const std::vector<std::string> &terms)
 {
-    if (did <= count_ || (!ends_.empty() && did <= ends_.back().first) || terms.size() > MAX_POSITION) {
+    if (!in_order(did))
+        return;
+    if (terms.size() > MAX_POSITION) {
         drop();
         return;
     }
     for (const std::string &t : terms)
         put_varint(pending_, t.empty() ? 0 : words_.id(t));
-    ends_.emplace_back(did, data_end_ + pending_.size());
+    added(did);
 }
 
 void ng_forward_writer::add(Xapian::docid did, const ng_word_run &run)
 {
-    if (!active_)
+    if (!active_ || !in_order(did))
         return;
-    if (did <= count_ || (!ends_.empty() && did <= ends_.back().first)) {
-        drop();
-        return;
-    }
     unsigned top = 0;
     for (unsigned p : run.positions)
         top = std::max(top, p);
@@ -299,56 +367,75 @@ void ng_forward_writer::add(Xapian::docid did, const ng_word_run &run)
         drop();
         return;
     }
-    std::vector<uint32_t> at(top, 0);
+    at_.assign(top, 0);
     const char *term = run.terms.c_str();
     for (unsigned p : run.positions) {
         const size_t len = strlen(term);
-        if (p == 0 || at[p - 1] != 0) { /* two words at one position: not kept */
+        if (p == 0 || at_[p - 1] != 0) { /* two words at one position: not kept */
             drop();
             return;
         }
-        at[p - 1] = words_.id(std::string_view(term, len));
+        at_[p - 1] = words_.id(std::string_view(term, len));
         term += len + 1;
     }
-    for (uint32_t id : at)
+    for (uint32_t id : at_)
         put_varint(pending_, id);
-    ends_.emplace_back(did, data_end_ + pending_.size());
+    added(did);
 }
 
-/* Write out the runs added, then the words, then the index's entries up
- * to DB's last document, then its header that counts them. */
+/* The entries of the documents after the last written up to TO: each the
+ * end of its run, or of the one before when it has none. */
+bool ng_forward_writer::write_entries(Xapian::docid to)
+{
+    if (to <= entered_)
+        return true;
+    std::vector<unsigned char> entries((to - entered_) * size_t{8});
+    size_t next = 0;
+    for (Xapian::docid did = entered_ + 1; did <= to; did++) {
+        if (next < ends_.size() && ends_[next].first == did)
+            entered_end_ = ends_[next++].second;
+        put64(&entries[(did - entered_ - 1) * size_t{8}], entered_end_);
+    }
+    const int index = ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    bool ok = index >= 0 && write_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + entered_ * size_t{8}));
+    if (index >= 0)
+        ok = close(index) == 0 && ok;
+    ends_.erase(ends_.begin(), ends_.begin() + static_cast<std::ptrdiff_t>(next));
+    entered_ = to;
+    return ok;
+}
+
+/* Write the pending runs and their entries beyond what the header counts. */
+bool ng_forward_writer::spill()
+{
+    const int data = ::open((dir_ + "/" NG_FORWARD_FILE).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    bool ok = data >= 0 && write_all(data, pending_.data(), pending_.size(), static_cast<off_t>(data_end_ + spilled_));
+    if (data >= 0)
+        ok = close(data) == 0 && ok;
+    spilled_ += pending_.size();
+    pending_.clear();
+    return ok && write_entries(last_added_);
+}
+
+/* Write out the runs added, the words, the index's entries up to DB's last
+ * document, then its header that counts them. */
 bool ng_forward_writer::write_out(const Xapian::Database &db)
 {
     const Xapian::docid last = db.get_lastdocid();
-    if (last < count_ || (!ends_.empty() && ends_.back().first > last))
+    if (last < count_ || last_added_ > last || !spill())
         return false;
-    bool ok = true;
-    int data = ::open((dir_ + "/" NG_FORWARD_FILE).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-    ok = data >= 0 && write_all(data, pending_.data(), pending_.size(), static_cast<off_t>(data_end_));
-    if (data >= 0)
-        ok = close(data) == 0 && ok;
+    bool ok = write_entries(last);
     if (ok && (words_.size() != saved_words_ || count_ == 0))
         ok = words_.save(dir_ + "/" NG_WORDS_FILE, uuid_);
-    int index = ok ? ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666) : -1;
-    ok = ok && index >= 0;
-    if (ok) {
-        std::vector<unsigned char> entries((last - count_) * size_t{8});
-        uint64_t end = data_end_;
-        size_t next = 0;
-        for (Xapian::docid did = count_ + 1; did <= last; did++) {
-            if (next < ends_.size() && ends_[next].first == did)
-                end = ends_[next++].second;
-            put64(&entries[(did - count_ - 1) * size_t{8}], end);
-        }
+    const int index = ok ? ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666) : -1;
+    if (index >= 0) {
         unsigned char h[HEADER];
         make_header(h, uuid_, last);
-        ok = write_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + count_ * size_t{8})) &&
-             write_all(index, h, HEADER, 0);
-    }
-    if (index >= 0)
+        ok = write_all(index, h, HEADER, 0);
         ok = close(index) == 0 && ok;
+    }
     prepared_ = last;
-    return ok;
+    return ok && index >= 0;
 }
 
 void ng_forward_writer::prepare(const Xapian::Database &db)
@@ -357,15 +444,24 @@ void ng_forward_writer::prepare(const Xapian::Database &db)
         drop();
 }
 
+/* Back to what the files held at the last commit. */
+void ng_forward_writer::restart()
+{
+    spilled_ = 0;
+    entered_ = last_added_ = count_;
+    entered_end_ = data_end_;
+    pending_.clear();
+    ends_.clear();
+}
+
 void ng_forward_writer::committed()
 {
     if (!active_)
         return;
-    data_end_ += pending_.size();
+    data_end_ += spilled_;
     saved_words_ = words_.size();
     count_ = prepared_;
-    pending_.clear();
-    ends_.clear();
+    restart();
 }
 
 void ng_forward_writer::abandoned()
@@ -379,8 +475,7 @@ void ng_forward_writer::abandoned()
     const bool ok = index >= 0 && write_all(index, h, HEADER, 0);
     if (index >= 0)
         close(index);
-    pending_.clear();
-    ends_.clear();
+    restart();
     if (!ok)
         drop();
 }
@@ -604,8 +699,7 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
         /* the source's files as far as they go; its text beyond */
         ng_forward_table table;
         ng_word_ids theirs;
-        if (!table.bind(db, sources[i]) || !theirs.load(sources[i] + "/" NG_WORDS_FILE, db.get_uuid()))
-            theirs.clear();
+        const bool files = table.bind(db, sources[i]) && theirs.load(sources[i] + "/" NG_WORDS_FILE, db.get_uuid());
         std::vector<uint32_t> remap(theirs.size() + size_t{1}, 0);
         for (uint32_t id = 1; id <= theirs.size(); id++)
             remap[id] = words.find(theirs.term(id));
@@ -617,7 +711,7 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
             if (live == dest.postlist_end(std::string()) || *live != to)
                 continue;
             run.clear();
-            if (theirs.size() && table.words(*d, ids)) {
+            if (files && table.words(*d, ids)) {
                 for (uint32_t id : ids)
                     put_varint(run, id < remap.size() ? remap[id] : 0);
             } else {

@@ -28,7 +28,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #define NG_FORWARD_FILE "newsgrep-forward"
@@ -53,40 +52,40 @@ struct ng_word_run {
 using ng_text_words =
     std::function<bool(const Xapian::Database &db, Xapian::docid did, std::vector<std::string> &terms)>;
 
-/* The words and their ids, as a writer or a merge holds them. */
+/* The words and their ids, as a writer or a merge holds them: the words
+ * back to back in one string, and an open-addressing table of their
+ * hashes and ids (a writer looks up every word of every passage: a
+ * std::unordered_map took about 5% of indexing, its nodes and strings
+ * scattered in memory). */
 class ng_word_ids
 {
   public:
     /* The id of TERM, a new one when it has none (ids from 1). */
     uint32_t id(std::string_view term);
     /* The id of TERM, 0 when it has none. */
-    uint32_t find(std::string_view term) const
-    {
-        auto it = ids_.find(term);
-        return it == ids_.end() ? 0 : it->second;
-    }
+    uint32_t find(std::string_view term) const;
     uint32_t size() const
     {
-        return static_cast<uint32_t>(terms_.size());
+        return static_cast<uint32_t>(starts_.size() - 1);
     }
-    const std::string &term(uint32_t id) const
+    std::string_view term(uint32_t id) const
     {
-        return terms_[id - 1];
+        return std::string_view(arena_).substr(starts_[id - 1], starts_[id] - starts_[id - 1]);
     }
     /* Write them to PATH (through a new file renamed into place) for the
      * database UUID; false when that fails. */
     bool save(const std::string &path, const std::string &uuid) const;
     /* Read PATH, written for UUID; false (and empty) when it is not. */
     bool load(const std::string &path, const std::string &uuid);
-    void clear()
-    {
-        ids_.clear();
-        terms_.clear();
-    }
+    void clear();
 
   private:
-    std::deque<std::string> terms_; /* by id - 1; a deque, so the views in ids_ stay put */
-    std::unordered_map<std::string_view, uint32_t> ids_;
+    /* the slot of TERM (of hash H) in the table: its own, or the empty one where it would go */
+    size_t slot(std::string_view term, uint32_t h) const;
+    void grow();
+    std::string arena_;
+    std::vector<uint32_t> starts_{0}; /* where each id's word starts in arena_; then its end */
+    std::vector<uint64_t> table_;     /* hash << 32 | id; 0: empty */
 };
 
 /* A writer's side: the words of the passages added since the last commit,
@@ -122,7 +121,12 @@ class ng_forward_writer
 
   private:
     void drop();
+    void restart();
+    bool in_order(Xapian::docid did);
+    void added(Xapian::docid did);
     void add_terms(Xapian::docid did, const std::vector<std::string> &terms);
+    bool spill();
+    bool write_entries(Xapian::docid to);
     bool write_out(const Xapian::Database &db);
     bool active_ = false;
     Xapian::docid prepared_ = 0; /* the count written by prepare */
@@ -130,10 +134,19 @@ class ng_forward_writer
     std::string dir_;
     ng_word_ids words_;
     uint32_t saved_words_ = 0; /* the words in the file */
-    Xapian::docid count_ = 0;  /* the documents the files hold */
-    uint64_t data_end_ = 0;    /* the bytes of runs in the file */
-    std::string pending_;      /* the runs added since the last commit */
-    std::vector<std::pair<Xapian::docid, uint64_t>> ends_; /* each one's document and end */
+    Xapian::docid count_ = 0;  /* the documents the files hold (their header says) */
+    uint64_t data_end_ = 0;    /* the bytes of their runs */
+    /* What was added since: written out beyond those (which readers do
+     * not read before the header counts it) every so often, so that a
+     * writer's memory stays bounded however much it adds between commits;
+     * the rest in memory. */
+    uint64_t spilled_ = 0;           /* the bytes of runs written beyond data_end_ */
+    Xapian::docid entered_ = 0;      /* the last document whose entry is written */
+    uint64_t entered_end_ = 0;       /* where its run ends */
+    Xapian::docid last_added_ = 0;   /* the last document added */
+    std::string pending_;            /* runs not yet written */
+    std::vector<uint32_t> at_;       /* add's words by position */
+    std::vector<std::pair<Xapian::docid, uint64_t>> ends_; /* their documents and ends */
 };
 
 /* A reader's view of a database's forward files. */

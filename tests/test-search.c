@@ -514,8 +514,10 @@ static void test_every_shape(void)
 /* A second index, of many articles with their article documents, whose words
  * come from a small vocabulary: many ties, and an article on both sides of
  * the split. */
-/* ng_store_open_writer's flags for put_vocabulary_index */
+/* ng_store_open_writer's flags for put_vocabulary_index, and how many
+ * articles it writes */
 static int vocabulary_flags = 0;
+static unsigned vocabulary_articles = 119;
 
 static void put_vocabulary_index(const char *path, unsigned seed)
 {
@@ -529,7 +531,7 @@ static void put_vocabulary_index(const char *path, unsigned seed)
         bail("cannot create the second index");
     /* 296 passages: the split falls after the second passage of v059, whose
      * passages all have "quorum" */
-    for (unsigned a = 0; a < 119; a++) {
+    for (unsigned a = 0; a < vocabulary_articles; a++) {
         char id[16];
         ng_doc_t *docs[4], *whole;
         size_t n = 1 + a % 4;
@@ -977,6 +979,13 @@ static void test_forward_against_positions(const char *dir)
     ok(positions_agree(path, 1), "phrases from the forward file: Xapian's passages and scores");
     put_vocabulary_index(path, 9); /* every article replaced, in a second commit */
     ok(positions_agree(path, 1), "after an addition: Xapian's passages and scores");
+
+    /* more than a writer keeps in memory between commits: written out as it goes */
+    snprintf(file, sizeof file, "%s/forward-many.db", dir);
+    vocabulary_articles = 30000;
+    put_vocabulary_index(file, 31);
+    vocabulary_articles = 119;
+    ok(positions_agree(file, 1), "75000 passages in one commit: Xapian's passages and scores");
 
     /* two indexes made one, the second's articles replacing the first's */
     put_vocabulary_index(other, 17);
