@@ -187,7 +187,7 @@ void ng_word_ids::clear()
     table_.shrink_to_fit();
 }
 
-bool ng_word_ids::save(const std::string &path, const std::string &uuid) const
+bool ng_word_ids::save(const std::string &path, const std::string &uuid, const std::vector<uint32_t> *ids) const
 {
     std::vector<uint32_t> order(size());
     for (uint32_t i = 0; i < order.size(); i++)
@@ -201,7 +201,7 @@ bool ng_word_ids::save(const std::string &path, const std::string &uuid) const
     bool ok = fputs(header.c_str(), f) >= 0;
     for (size_t i = 0; ok && i < order.size(); i++) {
         const std::string_view t = term(order[i]);
-        ok = fwrite(t.data(), 1, t.size(), f) == t.size() && fprintf(f, "\t%u\n", order[i]) > 0;
+        ok = fwrite(t.data(), 1, t.size(), f) == t.size() && fprintf(f, "\t%u\n", ids ? (*ids)[order[i]] : order[i]) > 0;
     }
     ok = fclose(f) == 0 && ok;
     ok = ok && rename(fresh.c_str(), path.c_str()) == 0;
@@ -210,9 +210,11 @@ bool ng_word_ids::save(const std::string &path, const std::string &uuid) const
     return ok;
 }
 
-bool ng_word_ids::load(const std::string &path, const std::string &uuid)
+/* Call FN(WORD, ID) for each word of the words file PATH, written for
+ * UUID, and set *N to their number; false when it is not such a file (FN
+ * may have been called for some). Every id from 1 to *N is given once. */
+template <typename Fn> static bool read_words(const std::string &path, const std::string &uuid, uint32_t *n, Fn fn)
 {
-    clear();
     FILE *f = fopen(path.c_str(), "re");
     if (!f)
         return false;
@@ -227,32 +229,46 @@ bool ng_word_ids::load(const std::string &path, const std::string &uuid)
     size_t nl = text.find('\n');
     if (!read_ok || nl == std::string::npos || text.compare(0, prefix.size(), prefix) != 0)
         return false;
-    const unsigned long n = strtoul(text.c_str() + prefix.size(), NULL, 10);
-    if (words_header(uuid, static_cast<uint32_t>(n)) != text.substr(0, nl + 1))
+    *n = static_cast<uint32_t>(strtoul(text.c_str() + prefix.size(), NULL, 10));
+    if (words_header(uuid, *n) != text.substr(0, nl + 1))
         return false;
-    /* the lines are in the words' order; the ids are given in theirs */
-    std::vector<std::pair<size_t, size_t>> where(n, {0, 0}); /* each id's word in TEXT */
-    size_t at = nl + 1, seen = 0;
+    std::vector<bool> seen(*n + size_t{1}, false);
+    size_t at = nl + 1, count = 0;
     while (at < text.size()) {
         nl = text.find('\n', at);
         const size_t tab = text.rfind('\t', nl);
-        if (nl == std::string::npos || tab == std::string::npos || tab < at)
-            break;
+        if (nl == std::string::npos || tab == std::string::npos || tab <= at)
+            return false;
         const unsigned long id = strtoul(text.c_str() + tab + 1, NULL, 10);
-        if (id == 0 || id > n || where[id - 1].second != 0 || tab == at)
-            break;
-        where[id - 1] = {at, tab - at};
-        seen++;
+        if (id == 0 || id > *n || seen[id])
+            return false;
+        seen[id] = true;
+        count++;
+        fn(std::string_view(text).substr(at, tab - at), static_cast<uint32_t>(id));
         at = nl + 1;
     }
-    bool ok = at == text.size() && seen == n;
+    return count == *n;
+}
+
+bool ng_word_ids::load(const std::string &path, const std::string &uuid)
+{
+    clear();
+    /* the lines are in the words' order; the ids are given in theirs */
+    std::string words;
+    std::vector<std::pair<size_t, size_t>> where; /* each id's word in WORDS */
+    uint32_t n = 0;
+    bool ok = read_words(path, uuid, &n, [&](std::string_view term, uint32_t id) {
+        if (where.size() < id)
+            where.resize(id, {0, 0});
+        where[id - 1] = {words.size(), term.size()};
+        words.append(term);
+    });
+    ok = ok && where.size() == n;
     for (uint32_t i = 0; ok && i < n; i++) /* a word twice is a broken file */
-        ok = id(std::string_view(text).substr(where[i].first, where[i].second)) == i + 1;
-    if (!ok) {
+        ok = id(std::string_view(words).substr(where[i].first, where[i].second)) == i + 1;
+    if (!ok)
         clear();
-        return false;
-    }
-    return true;
+    return ok;
 }
 
 /* --- the writer ---------------------------------------------------------- */
@@ -616,22 +632,26 @@ void used_range(const Xapian::Database &db, Xapian::docid *first, Xapian::docid 
     }
 }
 
-/* DEST's words, the commonest first: every unprefixed term (a passage's
- * word; prefixes are capital letters) by its collection frequency. */
-void words_by_frequency(const Xapian::Database &db, ng_word_ids &out)
+/* DB's words into OUT (every unprefixed term: a passage's word; prefixes
+ * are capital letters), in their order, and into RANK the new id of each:
+ * the commonest first, by collection frequency. */
+void words_by_frequency(const Xapian::Database &db, ng_word_ids &out, std::vector<uint32_t> &rank)
 {
-    std::vector<std::pair<Xapian::termcount, std::string>> words;
+    std::vector<Xapian::termcount> freq{0};
     for (Xapian::TermIterator t = db.allterms_begin(); t != db.allterms_end(); ++t) {
         const std::string &term = *t;
         if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z'))
             continue;
-        words.emplace_back(db.get_collection_freq(term), term);
+        out.id(term);
+        freq.push_back(db.get_collection_freq(term));
     }
-    std::sort(words.begin(), words.end(), [](const auto &a, const auto &b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-    });
-    for (const auto &w : words)
-        out.id(w.second);
+    std::vector<uint32_t> order(out.size());
+    for (uint32_t i = 0; i < order.size(); i++)
+        order[i] = i + 1;
+    std::stable_sort(order.begin(), order.end(), [&freq](uint32_t a, uint32_t b) { return freq[a] > freq[b]; });
+    rank.assign(out.size() + size_t{1}, 0);
+    for (uint32_t i = 0; i < order.size(); i++)
+        rank[order[i]] = i + 1;
 }
 
 class file_writer
@@ -684,7 +704,8 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
     if (total != dest_last)
         return false;
     ng_word_ids words;
-    words_by_frequency(dest, words);
+    std::vector<uint32_t> rank;
+    words_by_frequency(dest, words, rank);
     const std::string data_path = dest_dir + "/" NG_FORWARD_FILE;
     file_writer data(data_path);
     std::vector<uint64_t> ends(dest_last + size_t{1}, 0);
@@ -698,12 +719,14 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
         Xapian::Database db(sources[i]);
         /* the source's files as far as they go; its text beyond */
         ng_forward_table table;
-        ng_word_ids theirs;
-        const bool files = table.bind(db, sources[i]) && theirs.load(sources[i] + "/" NG_WORDS_FILE, db.get_uuid());
-        std::vector<uint32_t> remap(theirs.size() + size_t{1}, 0);
-        for (uint32_t id = 1; id <= theirs.size(); id++)
-            remap[id] = words.find(theirs.term(id));
-        theirs.clear();
+        std::vector<uint32_t> remap;
+        uint32_t n = 0;
+        const bool files = table.bind(db, sources[i]) &&
+                           read_words(sources[i] + "/" NG_WORDS_FILE, db.get_uuid(), &n, [&](std::string_view t, uint32_t id) {
+                               if (remap.size() <= id)
+                                   remap.resize(id + size_t{1}, 0);
+                               remap[id] = rank[words.find(t)];
+                           });
         for (Xapian::PostingIterator d = db.postlist_begin(std::string()); d != db.postlist_end(std::string()); ++d) {
             const Xapian::docid to = *d + offsets[i];
             /* a passage dropped after the compaction (an older version) is left out */
@@ -718,7 +741,7 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
                 if (!text(db, *d, terms))
                     return false;
                 for (const std::string &t : terms)
-                    put_varint(run, t.empty() ? 0 : words.find(t));
+                    put_varint(run, t.empty() ? 0 : rank[words.find(t)]);
             }
             if (!data.put(run.data(), run.size()))
                 return false;
@@ -731,7 +754,7 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
     while (filled < dest_last)
         ends[++filled] = end;
     const std::string uuid = dest.get_uuid();
-    if (!data.finish() || !words.save(dest_dir + "/" NG_WORDS_FILE, uuid))
+    if (!data.finish() || !words.save(dest_dir + "/" NG_WORDS_FILE, uuid, &rank))
         return false;
     file_writer index(dest_dir + "/" NG_FORWARD_INDEX);
     unsigned char h[HEADER];

@@ -73,8 +73,9 @@ class ng_word_ids
         return std::string_view(arena_).substr(starts_[id - 1], starts_[id] - starts_[id - 1]);
     }
     /* Write them to PATH (through a new file renamed into place) for the
-     * database UUID; false when that fails. */
-    bool save(const std::string &path, const std::string &uuid) const;
+     * database UUID, each with its id or, with IDS, IDS[its id]; false
+     * when that fails. */
+    bool save(const std::string &path, const std::string &uuid, const std::vector<uint32_t> *ids = nullptr) const;
     /* Read PATH, written for UUID; false (and empty) when it is not. */
     bool load(const std::string &path, const std::string &uuid);
     void clear();
