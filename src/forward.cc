@@ -616,6 +616,19 @@ bool ng_forward_table::words(Xapian::docid did, std::vector<uint32_t> &out) cons
     return true;
 }
 
+void ng_forward_table::done_before(Xapian::docid did) const
+{
+    if (!data_ || did < 2 || did > count_ + 1)
+        return;
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t upto = static_cast<size_t>(le64(index_ + HEADER + (did - 2) * size_t{8})) / page * page;
+    if (upto > 0)
+        madvise(const_cast<unsigned char *>(data_), upto, MADV_DONTNEED);
+    const size_t entries = (HEADER + (did - 1) * size_t{8}) / page * page;
+    if (entries > 0)
+        madvise(const_cast<unsigned char *>(index_), entries, MADV_DONTNEED);
+}
+
 /* --- the merge ----------------------------------------------------------- */
 
 namespace
@@ -714,6 +727,7 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
     std::string run;
     std::vector<uint32_t> ids;
     std::vector<std::string> terms;
+    size_t runs = 0;
     Xapian::PostingIterator live = dest.postlist_begin(std::string());
     for (size_t i = 0; i < sources.size(); i++) {
         Xapian::Database db(sources[i]);
@@ -745,6 +759,8 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
             }
             if (!data.put(run.data(), run.size()))
                 return false;
+            if (++runs % 65536 == 0)
+                table.done_before(*d);
             while (filled < to)
                 ends[++filled] = end;
             end += run.size();
