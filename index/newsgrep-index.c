@@ -59,6 +59,8 @@ static void usage(FILE *fp)
             "      --passage-words=N  cut passages longer than N words (default %d)\n"
             "      --title-weight=N   a title word counts as N words of its article (default %d)\n"
             "      --dump-terms       print each passage's terms as JSON Lines; write nothing\n"
+            "      --positions        keep Xapian's word positions too (for an index served\n"
+            "                         to remote readers by xapian-tcpsrv; twice the size)\n"
             "  -q, --quiet            print only errors and rejected records\n"
             "  -h, --help             print this help and exit\n"
             "  -V, --version          print the version and exit\n"
@@ -325,6 +327,19 @@ static unsigned add_jobs(const options_t *opt, ng_ingest_t *ingest, char **paths
     return 1;
 }
 
+/* An index written with --positions is added to with them, by the
+ * workers too. */
+static int keep_positions(ng_sink_t *sink, const options_t *opt)
+{
+    char *recorded = NULL;
+    if (ng_sink_get_metadata(sink, NG_META_POSITIONS, &recorded) != NG_STATUS_SUCCESS)
+        return die("cannot read index %s: %s", opt->db, ng_sink_errmsg(sink));
+    if (*recorded)
+        ng_store_keep_positions();
+    free(recorded);
+    return EXIT_OK;
+}
+
 static int run(const options_t *opt, char **paths, int npaths)
 {
     ui_t ui = {opt, 0, 0, now(), 0};
@@ -356,7 +371,8 @@ static int run(const options_t *opt, char **paths, int npaths)
             die("%s", ng_status_to_string(NG_STATUS_OUT_OF_MEMORY));
             goto out;
         }
-    } else if (open_index(opt, &sink) != EXIT_OK || choose_language(sink, opt, &analyzer) != EXIT_OK) {
+    } else if (open_index(opt, &sink) != EXIT_OK || choose_language(sink, opt, &analyzer) != EXIT_OK ||
+               keep_positions(sink, opt) != EXIT_OK) {
         goto out;
     }
 
@@ -893,6 +909,7 @@ int main(int argc, char **argv)
         OPT_LIST,
         OPT_TITLE_WEIGHT,
         OPT_DUMP_TERMS,
+        OPT_POSITIONS,
     };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
@@ -908,6 +925,7 @@ int main(int argc, char **argv)
         {"passage-words", required_argument, NULL, OPT_PASSAGE_WORDS},
         {"title-weight", required_argument, NULL, OPT_TITLE_WEIGHT},
         {"dump-terms", no_argument, NULL, OPT_DUMP_TERMS},
+        {"positions", no_argument, NULL, OPT_POSITIONS},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -972,6 +990,7 @@ int main(int argc, char **argv)
             }
             break;
         }
+        case OPT_POSITIONS: ng_store_keep_positions(); break;
         case OPT_DUMP_TERMS:
             opt.dump_terms = 1;
             opt.dry_run = 1;

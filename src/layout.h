@@ -31,6 +31,9 @@ enum {
  * before them, or passages given without one): ranking must not start from
  * the article documents then (store-owned) */
 #define NG_META_ARTICLES_MISSING "newsgrep.articles-missing"
+/* "1" when the passages' words have Xapian's positions as well as the
+ * forward file (newsgrep-index --positions; store-owned) */
+#define NG_META_POSITIONS "newsgrep.positions"
 
 /* Filter terms are cut to this many bytes (Xapian's term limit is 245). */
 #define NG_MAX_FILTER_TERM 200

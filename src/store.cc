@@ -106,6 +106,9 @@ static ng_text_words text_words()
     };
 }
 
+/* ng_store_keep_positions was called */
+static bool keep_positions = false;
+
 static std::string articles_path(const std::string &path)
 {
     return path + "/articles";
@@ -193,6 +196,10 @@ static void open_writable(ng_store_t *store, int xflags)
     store->awdb = new Xapian::WritableDatabase(articles_path(store->path), aflags);
     store->adb = store->awdb;
     store->articles_missing = !store->wdb->get_metadata(NG_META_ARTICLES_MISSING).empty();
+    /* positions asked for are recorded, and kept from then on */
+    if (store->positions && store->wdb->get_metadata(NG_META_POSITIONS).empty())
+        store->wdb->set_metadata(NG_META_POSITIONS, "1");
+    store->positions = store->positions || !store->wdb->get_metadata(NG_META_POSITIONS).empty();
     if (!store->bulk) {
         /* One transaction per commit: a crash leaves the last commit. */
         store->awdb->begin_transaction(true);
@@ -370,6 +377,7 @@ ng_status_t ng_store_open(const char *path, int mode, ng_store_t **out, char **e
         } else {
             store = new_store(path);
             if (mode == NG_STORE_WRITE) {
+                store->positions = keep_positions;
                 open_writable(store, Xapian::DB_CREATE_OR_OPEN);
             } else {
                 open_readable(store);
@@ -1925,6 +1933,11 @@ extern "C" void ng_results_destroy(ng_results_t *results)
     delete results;
 }
 
+extern "C" void ng_store_keep_positions(void)
+{
+    keep_positions = true;
+}
+
 extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, char **errmsg)
 {
     ng_store_t *store = NULL;
@@ -1940,7 +1953,7 @@ extern "C" ng_status_t ng_store_open_writer(const char *path, int flags, ng_stor
         }
         if (flags & NG_STORE_WAIT_LOCK)
             xflags |= Xapian::DB_RETRY_LOCK;
-        store->positions = (flags & NG_STORE_POSITIONS) != 0;
+        store->positions = (flags & NG_STORE_POSITIONS) != 0 || keep_positions;
         open_writable(store, xflags);
         *out = store;
         return NG_STATUS_SUCCESS;

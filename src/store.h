@@ -82,6 +82,11 @@ enum {
      * as a shard served by xapian-tcpsrv. Twice the index's size. */
     NG_STORE_POSITIONS = 8,
 };
+/* From now on, every writer this process opens (and the processes it
+ * starts) writes as with NG_STORE_POSITIONS. A writer of an index that
+ * records it was written so (NG_META_POSITIONS) does too. */
+void ng_store_keep_positions(void);
+
 /* Open the index at PATH for writing, as ng_store_open does with NG_STORE_WRITE,
  * with FLAGS. */
 ng_status_t ng_store_open_writer(const char *path, int flags, ng_store_t **out, char **errmsg);
