@@ -597,22 +597,38 @@ uint32_t ng_forward_table::find(std::string_view term) const
     return 0;
 }
 
-bool ng_forward_table::words(Xapian::docid did, std::vector<uint32_t> &out) const
+bool ng_forward_table::run(Xapian::docid did, const unsigned char **p, size_t *n) const
 {
-    out.clear();
     if (did == 0 || did > count_)
         return false;
     const uint64_t start = did == 1 ? 0 : le64(index_ + HEADER + (did - 2) * size_t{8});
     const uint64_t end = le64(index_ + HEADER + (did - 1) * size_t{8});
     if (start > end || end > data_size_)
         return false;
-    const unsigned char *p = data_ + start, *stop = data_ + end;
-    uint32_t id;
+    *p = data_ + start;
+    *n = static_cast<size_t>(end - start);
+    return true;
+}
+
+bool ng_forward_table::words(Xapian::docid did, std::vector<uint32_t> &out) const
+{
+    const unsigned char *p;
+    size_t n;
+    out.clear();
+    if (!run(did, &p, &n))
+        return false;
+    out.resize(n); /* at most one word a byte */
+    size_t k = 0;
+    const unsigned char *stop = p + n;
     while (p < stop) {
-        if (!get_varint(&p, stop, &id))
+        if (*p < 0x80) { /* most words: one byte */
+            out[k++] = *p++;
+            continue;
+        }
+        if (!get_varint(&p, stop, &out[k++]))
             return false;
-        out.push_back(id);
     }
+    out.resize(k);
     return true;
 }
 
@@ -848,6 +864,13 @@ class sequence_source : public Xapian::PostingSource
             ids_.push_back(std::move(ids));
         }
         none_ = none_ || ids_.empty();
+        /* a phrase of words the table has: matched on its bytes */
+        exact_.clear();
+        bool single = pattern_->kind == NG_SEQ_ORDERED && pattern_->window == ids_.size();
+        for (const std::vector<uint32_t> &ids : ids_)
+            single = single && ids.size() == 1 && ids[0] < UNLISTED;
+        for (size_t i = 0; single && i < ids_.size(); i++)
+            put_varint(exact_, ids_[i][0]);
     }
     Xapian::doccount get_termfreq_min() const override
     {
@@ -934,9 +957,29 @@ class sequence_source : public Xapian::PostingSource
     }
     bool holds(Xapian::docid did)
     {
+        const unsigned char *run;
+        size_t n;
+        if (!exact_.empty() && table_ && table_->run(did, &run, &n))
+            return adjacent(run, n);
         if (!read(did))
             return false;
         return pattern_->kind == NG_SEQ_ORDERED ? ordered() : near();
+    }
+    /* A phrase of single words, from the run's bytes as they are: its
+     * words' varints one after the other (exact_), starting where a
+     * varint starts (after a byte under 0x80). */
+    bool adjacent(const unsigned char *run, size_t n) const
+    {
+        const unsigned char *end = run + n, *first = reinterpret_cast<const unsigned char *>(exact_.data());
+        const size_t len = exact_.size();
+        for (const unsigned char *at = run; at + len <= end; at++) {
+            at = static_cast<const unsigned char *>(memchr(at, first[0], static_cast<size_t>(end - at)));
+            if (!at || at + len > end)
+                return false;
+            if ((at == run || at[-1] < 0x80) && memcmp(at, first, len) == 0)
+                return true;
+        }
+        return false;
     }
     /* the slots' words in order, the first and last within the window */
     bool ordered() const
@@ -995,6 +1038,7 @@ class sequence_source : public Xapian::PostingSource
     Xapian::Database db_;
     const ng_forward_table *table_ = nullptr;
     std::vector<std::vector<uint32_t>> ids_;               /* each slot's word ids, in order */
+    std::string exact_;                                    /* a phrase's words' varints, or "" */
     std::unordered_map<std::string, uint32_t> term_ids_; /* the ids of the slots' words */
     std::vector<uint32_t> words_;                          /* the document's words */
     std::vector<std::string> terms_;                       /* the same read from its text */

@@ -171,6 +171,9 @@ class ng_forward_table
     /* The words of document DID into OUT (0 where a position holds no word);
      * false when the files do not hold it. */
     bool words(Xapian::docid did, std::vector<uint32_t> &out) const;
+    /* The run of document DID as it is kept: *N bytes of varints at *P;
+     * false when the files do not hold it. */
+    bool run(Xapian::docid did, const unsigned char **p, size_t *n) const;
     /* The runs before document DID are read no more: their pages leave
      * this process's memory (a merge reads every run once, in order). */
     void done_before(Xapian::docid did) const;

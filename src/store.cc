@@ -920,10 +920,20 @@ struct query_builder {
             return Xapian::Query(n->op == NG_Q_AND ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, kids.begin(),
                                  kids.end());
         case NG_Q_PHRASE: {
+            /* Matched through the forward file, a phrase is an AND of its
+             * words, which with the lengths table are ng_bm25_terms (a word
+             * said twice twice, each of query frequency 1, as Xapian weighs
+             * a phrase's leaves): each steps over the passages that weigh
+             * too little, before the filter reads any of them. */
             std::vector<std::vector<std::string>> slots;
             for (size_t i = 0; i < n->nkids; i++) {
-                slots.push_back(slot(n->kids[i]));
-                kids.push_back(leaf(n->kids[i], slots.back()));
+                const ng_qnode_t *k = n->kids[i];
+                slots.push_back(slot(k));
+                if (forward && table && k->op == NG_Q_TERM) {
+                    kids.push_back(word(k->term, 1, weighed));
+                } else {
+                    kids.push_back(leaf(k, slots.back()));
+                }
             }
             return positional(NG_SEQ_ORDERED, static_cast<unsigned>(kids.size()), kids, slots);
         }
@@ -1149,10 +1159,11 @@ static void weigh(Xapian::Enquire &enquire, const ng_search_opts_t *opts, const 
 static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *query,
                                   const ng_search_opts_t *opts, ng_match_doc *at)
 {
-    if ((at->table = phrase_lengths(store, db, query, opts)) != NULL)
-        return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(store, db, query, opts->positions));
     query_builder b{db};
     b.forward = forward_of(store, db, opts->positions);
+    /* (a phrase matched through the forward file weighs its words itself) */
+    if (!b.forward && (at->table = phrase_lengths(store, db, query, opts)) != NULL)
+        return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(store, db, query, opts->positions));
     b.table = lengths_of(store, db, opts);
     b.params = ng_bm25_params{opts->k1, opts->b, opts->min_normlen};
     return b.build(query);
