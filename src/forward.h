@@ -1,22 +1,26 @@
 /* Each passage's words in order, kept by the index beside Xapian's
- * database: the forward file.
+ * database, instead of Xapian's positions: the forward file.
  *
  * A phrase, NEAR or ADJ matches where its words stand in a passage. Xapian
- * answers that from its positions, one list per passage and word, read
- * from a B-tree for every candidate passage. The forward file holds each
- * passage's words as a short run of word ids (varints, the commonest words
- * the smallest), addressed by document id, so a candidate is checked by
- * reading one run from a map in memory: the words are matched by Xapian as
- * an AND, which weighs them as its phrase does, and ng_sequence_filter
- * keeps the passages where they stand as asked.
+ * keeps that as positions, one B-tree entry per passage and word (on the
+ * 500 MB benchmark index 876 MB, as much as FTS5's whole database, and a
+ * third of the indexing time), read for every candidate passage. The
+ * forward file holds each passage's words as a short run of word ids
+ * (varints, the commonest words the smallest; 142 MB there), addressed by
+ * document id, so a candidate is checked by reading one run from a map in
+ * memory: the words are matched by Xapian as an AND, which weighs them as
+ * its phrase does, and ng_sequence_filter keeps the passages where they
+ * stand as asked.
  *
  * Three files beside each passages database: NG_FORWARD_FILE (the runs),
  * NG_FORWARD_INDEX (where each document's run ends) and NG_WORDS_FILE (the
- * words with their ids). Like the lengths file (lengths.h) they are a cache:
- * written by the writer at each commit for the passages it added, and
- * anew after a compaction; a reader trusts them only for the database they
- * were written for (its uuid), and reads what they do not hold through
- * Xapian's positions. C++ only: used by store.cc. */
+ * words with their ids). They are written by the writer at each commit for
+ * the passages it added, before Xapian's commit, and anew after a
+ * compaction; a reader trusts them only for the database they were written
+ * for (its uuid). What they lack is read again from the passages' stored
+ * text (ng_text_words), and an index made before them (with Xapian's
+ * positions, and without the files) is matched on its positions. C++ only:
+ * used by store.cc. */
 #ifndef NEWSGREP_FORWARD_H
 #define NEWSGREP_FORWARD_H
 

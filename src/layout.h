@@ -11,7 +11,8 @@
 extern "C" {
 #endif
 
-/* Unprefixed terms are the passage's stemmed words, with positions. */
+/* Unprefixed terms are the passage's stemmed words (where each stands is in
+ * the forward file, src/forward.h, and with --positions in Xapian too). */
 #define NG_PREFIX_TITLE "S"     /* stemmed title words */
 #define NG_PREFIX_SOURCE "XSRC" /* source name, see ng_layout_filter_term */
 #define NG_PREFIX_LANG "XLANG"  /* language code, see ng_layout_filter_term */

@@ -102,7 +102,8 @@ struct ng_bm25 {
 Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_length_table *table,
                            const ng_bm25_params &params);
 
-/* A phrase's words cannot be PostingSources (a phrase needs their
+/* Matched on Xapian's positions (not the forward file, forward.h), a
+ * phrase's words cannot be PostingSources (Xapian's phrase needs their
  * positions), and xapian-core 1.4 gives a Weight a document's length but not
  * its id. So a phrase is ANDed with ng_track_doc(AT), which matches every
  * document, weighs nothing and records in AT the document the match is on;
