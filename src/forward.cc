@@ -18,7 +18,7 @@
 /* NG_FORWARD_INDEX: a header of HEADER bytes (MAGIC, the uuid of the
  * database, NUL-padded to UUID_END, the number of documents held, four
  * bytes little-endian, at COUNT_AT), then for each document from the first
- * eight bytes little-endian: where its run ends in NG_FORWARD_FILE (it
+ * ENTRY bytes little-endian: where its run ends in NG_FORWARD_FILE (it
  * starts where the one before ends; an empty run is a document that is
  * not there). The header is written after the entries it counts.
  *
@@ -29,7 +29,14 @@
  * NG_WORDS_FILE: a line "NGWORDS1 UUID N" and then the N words with their
  * ids, "WORD<TAB>ID" a line, in the bytes' order of the words, so that a
  * reader finds one by bisection. */
-static const char MAGIC[8] = {'N', 'G', 'F', 'W', 'D', 'I', 'X', '1'};
+/* NG_PAIRS_FILE: a header of HEADER bytes (PAIRS_MAGIC, the uuid, the
+ * number of documents it covers at COUNT_AT), then for each pair (A, B) of
+ * word ids from 1 to NG_PAIR_WORDS, in order, where its list ends (eight
+ * bytes) and how many passages it holds (four bytes), then the lists:
+ * each passage's id less the one before it, as varints. */
+static const char MAGIC[8] = {'N', 'G', 'F', 'W', 'D', 'I', 'X', '2'};
+static const char PAIRS_MAGIC[8] = {'N', 'G', 'P', 'A', 'I', 'R', 'S', '1'};
+static const size_t PAIRS = NG_PAIR_WORDS * NG_PAIR_WORDS, PAIR_ENTRY = 12;
 static const char WORDS_MAGIC[] = "NGWORDS1";
 static const size_t HEADER = 64, UUID_END = 56, COUNT_AT = 56;
 /* A writer writes out what it was given past this many bytes of runs or
@@ -48,6 +55,24 @@ static void put64(unsigned char *p, uint64_t v)
 {
     for (int i = 0; i < 8; i++)
         p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
+}
+
+/* An entry of NG_FORWARD_INDEX: where a run ends, in ENTRY bytes
+ * little-endian (40 bits: a forward file of up to 1 TB). */
+static const size_t ENTRY = 5;
+
+static void put_entry(unsigned char *p, uint64_t v)
+{
+    for (size_t i = 0; i < ENTRY; i++)
+        p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
+}
+
+static uint64_t get_entry(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (size_t i = ENTRY; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
 }
 
 static uint64_t le64(const unsigned char *p)
@@ -117,6 +142,7 @@ static void remove_files(const std::string &dir)
 {
     /* the index first: without it the others are not read */
     unlink((dir + "/" NG_FORWARD_INDEX).c_str());
+    unlink((dir + "/" NG_PAIRS_FILE).c_str());
     unlink((dir + "/" NG_FORWARD_FILE).c_str());
     unlink((dir + "/" NG_WORDS_FILE).c_str());
 }
@@ -295,24 +321,24 @@ void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir,
     data_end_ = 0;
     saved_words_ = 0;
     const int fd = ::open((dir + "/" NG_FORWARD_INDEX).c_str(), O_RDONLY | O_CLOEXEC);
-    unsigned char h[HEADER], end[8] = {0};
+    unsigned char h[HEADER], end[ENTRY] = {0};
     bool ok = fd >= 0 && pread(fd, h, HEADER, 0) == static_cast<ssize_t>(HEADER) && header_of(h, uuid_);
     if (ok) {
         /* more than DB holds: written before a commit that did not happen */
         count_ = std::min<Xapian::docid>(ng_le32(h + COUNT_AT), last);
-        ok = count_ == 0 || pread(fd, end, 8, static_cast<off_t>(HEADER + (count_ - 1) * size_t{8})) == 8;
+        ok = count_ == 0 || pread(fd, end, ENTRY, static_cast<off_t>(HEADER + (count_ - 1) * ENTRY)) == ENTRY;
     }
     if (fd >= 0)
         close(fd);
     struct stat st;
     ok = ok && words_.load(dir + "/" NG_WORDS_FILE, uuid_) &&
-         (le64(end) == 0 || (stat((dir + "/" NG_FORWARD_FILE).c_str(), &st) == 0 &&
-                             static_cast<uint64_t>(st.st_size) >= le64(end)));
+         (get_entry(end) == 0 || (stat((dir + "/" NG_FORWARD_FILE).c_str(), &st) == 0 &&
+                                  static_cast<uint64_t>(st.st_size) >= get_entry(end)));
     if (!ok) {
         count_ = 0;
         words_.clear();
     }
-    data_end_ = ok ? le64(end) : 0;
+    data_end_ = ok ? get_entry(end) : 0;
     saved_words_ = words_.size();
     restart();
     active_ = true;
@@ -405,15 +431,15 @@ bool ng_forward_writer::write_entries(Xapian::docid to)
 {
     if (to <= entered_)
         return true;
-    std::vector<unsigned char> entries((to - entered_) * size_t{8});
+    std::vector<unsigned char> entries((to - entered_) * ENTRY);
     size_t next = 0;
     for (Xapian::docid did = entered_ + 1; did <= to; did++) {
         if (next < ends_.size() && ends_[next].first == did)
             entered_end_ = ends_[next++].second;
-        put64(&entries[(did - entered_ - 1) * size_t{8}], entered_end_);
+        put_entry(&entries[(did - entered_ - 1) * ENTRY], entered_end_);
     }
     const int index = ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-    bool ok = index >= 0 && write_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + entered_ * size_t{8}));
+    bool ok = index >= 0 && write_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + entered_ * ENTRY));
     if (index >= 0)
         ok = close(index) == 0 && ok;
     ends_.erase(ends_.begin(), ends_.begin() + static_cast<std::ptrdiff_t>(next));
@@ -511,9 +537,11 @@ void ng_forward_table::unmap()
         munmap(const_cast<unsigned char *>(data_), data_size_);
     if (words_)
         munmap(const_cast<unsigned char *>(words_), words_size_);
-    index_ = data_ = words_ = nullptr;
-    index_size_ = data_size_ = words_size_ = words_start_ = 0;
-    count_ = 0;
+    if (pairs_)
+        munmap(const_cast<unsigned char *>(pairs_), pairs_size_);
+    index_ = data_ = words_ = pairs_ = nullptr;
+    index_size_ = data_size_ = words_size_ = words_start_ = pairs_size_ = 0;
+    count_ = pairs_count_ = 0;
 }
 
 /* FILE in DIR mapped into memory (*MAP, *SIZE); false when it cannot be,
@@ -551,8 +579,8 @@ bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
         unmap();
         return false;
     }
-    count_ = std::min<Xapian::docid>(ng_le32(index_ + COUNT_AT), static_cast<Xapian::docid>((index_size_ - HEADER) / 8));
-    const uint64_t data_end = count_ ? le64(index_ + HEADER + (count_ - 1) * size_t{8}) : 0;
+    count_ = std::min<Xapian::docid>(ng_le32(index_ + COUNT_AT), static_cast<Xapian::docid>((index_size_ - HEADER) / ENTRY));
+    const uint64_t data_end = count_ ? get_entry(index_ + HEADER + (count_ - 1) * ENTRY) : 0;
     /* an empty file cannot be mapped: a database of empty passages has no runs to read */
     const bool data_ok =
         data_end == 0 || map_file(dir + "/" NG_FORWARD_FILE, static_cast<size_t>(data_end), &data_, &data_size_);
@@ -568,7 +596,33 @@ bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
         return false;
     }
     words_start_ = static_cast<size_t>(static_cast<const unsigned char *>(nl) - words_) + 1;
+    /* the pairs file, when there is one of this database */
+    const size_t table = HEADER + PAIRS * PAIR_ENTRY;
+    if (map_file(dir + "/" NG_PAIRS_FILE, table, &pairs_, &pairs_size_)) {
+        if (memcmp(pairs_, PAIRS_MAGIC, sizeof PAIRS_MAGIC) == 0 &&
+            memcmp(pairs_ + sizeof PAIRS_MAGIC, uuid.c_str(), uuid.size() + 1) == 0 &&
+            table + le64(pairs_ + HEADER + (PAIRS - 1) * PAIR_ENTRY) <= pairs_size_) {
+            pairs_count_ = std::min(ng_le32(pairs_ + COUNT_AT), count_);
+        } else {
+            munmap(const_cast<unsigned char *>(pairs_), pairs_size_);
+            pairs_ = nullptr;
+            pairs_size_ = 0;
+        }
+    }
     return true;
+}
+
+bool ng_forward_table::pair(uint32_t a, uint32_t b, const unsigned char **p, size_t *n, Xapian::docid *count) const
+{
+    if (!pairs_ || a == 0 || b == 0 || a > NG_PAIR_WORDS || b > NG_PAIR_WORDS)
+        return false;
+    const size_t i = (a - 1) * size_t{NG_PAIR_WORDS} + (b - 1);
+    const unsigned char *entry = pairs_ + HEADER + i * PAIR_ENTRY;
+    const uint64_t start = i == 0 ? 0 : le64(entry - PAIR_ENTRY), end = le64(entry);
+    *p = pairs_ + HEADER + PAIRS * PAIR_ENTRY + start;
+    *n = static_cast<size_t>(end - start);
+    *count = ng_le32(entry + 8);
+    return start <= end;
 }
 
 uint32_t ng_forward_table::find(std::string_view term) const
@@ -601,8 +655,8 @@ bool ng_forward_table::run(Xapian::docid did, const unsigned char **p, size_t *n
 {
     if (did == 0 || did > count_)
         return false;
-    const uint64_t start = did == 1 ? 0 : le64(index_ + HEADER + (did - 2) * size_t{8});
-    const uint64_t end = le64(index_ + HEADER + (did - 1) * size_t{8});
+    const uint64_t start = did == 1 ? 0 : get_entry(index_ + HEADER + (did - 2) * ENTRY);
+    const uint64_t end = get_entry(index_ + HEADER + (did - 1) * ENTRY);
     if (start > end || end > data_size_)
         return false;
     *p = data_ + start;
@@ -637,10 +691,10 @@ void ng_forward_table::done_before(Xapian::docid did) const
     if (!data_ || did < 2 || did > count_ + 1)
         return;
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-    const size_t upto = static_cast<size_t>(le64(index_ + HEADER + (did - 2) * size_t{8})) / page * page;
+    const size_t upto = static_cast<size_t>(get_entry(index_ + HEADER + (did - 2) * ENTRY)) / page * page;
     if (upto > 0)
         madvise(const_cast<unsigned char *>(data_), upto, MADV_DONTNEED);
-    const size_t entries = (HEADER + (did - 1) * size_t{8}) / page * page;
+    const size_t entries = (HEADER + (did - 1) * ENTRY) / page * page;
     if (entries > 0)
         madvise(const_cast<unsigned char *>(index_), entries, MADV_DONTNEED);
 }
@@ -711,6 +765,51 @@ class file_writer
     bool ok_ = true;
 };
 
+/* The pairs' lists, as a merge makes them (NG_PAIRS_FILE). */
+class pair_lists
+{
+  public:
+    pair_lists() : data_(PAIRS), last_(PAIRS, 0), count_(PAIRS, 0)
+    {
+    }
+    /* word A just before word B in passage DID (not before the last one added) */
+    void add(uint32_t a, uint32_t b, Xapian::docid did)
+    {
+        if (a == 0 || b == 0 || a > NG_PAIR_WORDS || b > NG_PAIR_WORDS)
+            return;
+        const size_t i = (a - 1) * size_t{NG_PAIR_WORDS} + (b - 1);
+        if (last_[i] == did)
+            return;
+        put_varint(data_[i], did - last_[i]);
+        last_[i] = did;
+        count_[i]++;
+    }
+    bool save(const std::string &path, const std::string &uuid, Xapian::docid count) const
+    {
+        file_writer f(path);
+        unsigned char h[HEADER];
+        make_header(h, uuid, count);
+        memcpy(h, PAIRS_MAGIC, sizeof PAIRS_MAGIC);
+        bool ok = f.put(h, HEADER);
+        uint64_t end = 0;
+        unsigned char e[PAIR_ENTRY];
+        for (size_t i = 0; ok && i < PAIRS; i++) {
+            end += data_[i].size();
+            put64(e, end);
+            put32(e + 8, count_[i]);
+            ok = f.put(e, sizeof e);
+        }
+        for (size_t i = 0; ok && i < PAIRS; i++)
+            ok = f.put(data_[i].data(), data_[i].size());
+        return f.finish() && ok;
+    }
+
+  private:
+    std::vector<std::string> data_;
+    std::vector<Xapian::docid> last_;
+    std::vector<uint32_t> count_;
+};
+
 } // namespace
 
 static bool merge_files(const std::vector<std::string> &sources, const Xapian::Database &dest,
@@ -743,6 +842,8 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
     std::string run;
     std::vector<uint32_t> ids;
     std::vector<std::string> terms;
+    std::vector<uint32_t> mapped; /* a run's words, in DEST's ids */
+    pair_lists pairs;
     size_t runs = 0;
     Xapian::PostingIterator live = dest.postlist_begin(std::string());
     for (size_t i = 0; i < sources.size(); i++) {
@@ -764,14 +865,20 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
             if (live == dest.postlist_end(std::string()) || *live != to)
                 continue;
             run.clear();
+            mapped.clear();
             if (files && table.words(*d, ids)) {
                 for (uint32_t id : ids)
-                    put_varint(run, id < remap.size() ? remap[id] : 0);
+                    mapped.push_back(id < remap.size() ? remap[id] : 0);
             } else {
                 if (!text(db, *d, terms))
                     return false;
                 for (const std::string &t : terms)
-                    put_varint(run, t.empty() ? 0 : rank[words.find(t)]);
+                    mapped.push_back(t.empty() ? 0 : rank[words.find(t)]);
+            }
+            for (size_t k = 0; k < mapped.size(); k++) {
+                put_varint(run, mapped[k]);
+                if (k > 0)
+                    pairs.add(mapped[k - 1], mapped[k], to);
             }
             if (!data.put(run.data(), run.size()))
                 return false;
@@ -792,12 +899,16 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
     unsigned char h[HEADER];
     make_header(h, uuid, dest_last);
     bool ok = index.put(h, HEADER);
-    unsigned char e[8];
+    unsigned char e[ENTRY];
     for (Xapian::docid did = 1; ok && did <= dest_last; did++) {
-        put64(e, ends[did]);
-        ok = index.put(e, 8);
+        put_entry(e, ends[did]);
+        ok = index.put(e, ENTRY);
     }
-    return index.finish() && ok;
+    if (!index.finish() || !ok)
+        return false;
+    if (!pairs.save(dest_dir + "/" NG_PAIRS_FILE, uuid, dest_last))
+        unlink((dest_dir + "/" NG_PAIRS_FILE).c_str()); /* phrases do without */
+    return true;
 }
 
 void ng_forward_merge(const std::vector<std::string> &sources, const Xapian::Database &dest,
@@ -871,19 +982,35 @@ class sequence_source : public Xapian::PostingSource
             single = single && ids.size() == 1 && ids[0] < UNLISTED;
         for (size_t i = 0; single && i < ids_.size(); i++)
             put_varint(exact_, ids_[i][0]);
+        /* and led by its rarest pair of common words, when it has one */
+        lead_ = lead_end_ = nullptr;
+        lead_did_ = lead_limit_ = 0;
+        lead_count_ = 0;
+        for (size_t i = 0; !exact_.empty() && i + 1 < ids_.size(); i++) {
+            const unsigned char *p;
+            size_t n;
+            Xapian::docid count;
+            if (table_->pair(ids_[i][0], ids_[i + 1][0], &p, &n, &count) && (!lead_ || count < lead_count_)) {
+                lead_ = p;
+                lead_end_ = p + n;
+                lead_count_ = count;
+                lead_limit_ = table_->pairs_count();
+            }
+        }
     }
     Xapian::doccount get_termfreq_min() const override
     {
         return 0;
     }
-    /* as many as there are documents: an AND checks the others' first */
+    /* as many as there are documents, so that an AND checks the others
+     * first; or led by a pair's list, its passages and those after it */
     Xapian::doccount get_termfreq_est() const override
     {
-        return size_;
+        return lead_ ? std::min<Xapian::doccount>(size_, lead_count_ + (last_ - std::min(last_, lead_limit_))) : size_;
     }
     Xapian::doccount get_termfreq_max() const override
     {
-        return size_;
+        return get_termfreq_est();
     }
     void next(double) override
     {
@@ -930,6 +1057,21 @@ class sequence_source : public Xapian::PostingSource
         if (none_) {
             ended_ = true;
             return;
+        }
+        /* the passages of the pair's list, then every one after those it covers */
+        while (lead_ && did <= lead_limit_) {
+            uint32_t gap;
+            while (lead_did_ < did && lead_did_ <= lead_limit_)
+                lead_did_ = get_varint(&lead_, lead_end_, &gap) ? lead_did_ + gap : lead_limit_ + 1;
+            if (lead_did_ > lead_limit_) {
+                did = std::max(did, lead_limit_ + 1);
+                break;
+            }
+            if (holds(lead_did_)) {
+                did_ = lead_did_;
+                return;
+            }
+            did = lead_did_ + 1;
         }
         for (did_ = did; did_ <= last_ && did_ != 0; did_++)
             if (holds(did_))
@@ -1039,6 +1181,9 @@ class sequence_source : public Xapian::PostingSource
     const ng_forward_table *table_ = nullptr;
     std::vector<std::vector<uint32_t>> ids_;               /* each slot's word ids, in order */
     std::string exact_;                                    /* a phrase's words' varints, or "" */
+    const unsigned char *lead_ = nullptr, *lead_end_ = nullptr; /* the rest of the pair's list that leads */
+    Xapian::docid lead_did_ = 0, lead_limit_ = 0;          /* its last passage read; the last it covers */
+    Xapian::doccount lead_count_ = 0;                      /* its passages */
     std::unordered_map<std::string, uint32_t> term_ids_; /* the ids of the slots' words */
     std::vector<uint32_t> words_;                          /* the document's words */
     std::vector<std::string> terms_;                       /* the same read from its text */

@@ -997,6 +997,15 @@ static void test_forward_against_positions(const char *dir)
     snprintf(file, sizeof file, "%s/newsgrep-forward-index", dest);
     ok(access(file, F_OK) == 0, "a compaction writes the forward file anew");
     ok(positions_agree(dest, 1), "after a compaction of two indexes: Xapian's passages and scores");
+    snprintf(file, sizeof file, "%s/newsgrep-pairs", dest);
+    ok(access(file, F_OK) == 0, "a compaction writes the lists of pairs of common words");
+
+    /* lists of pairs that hold nothing are believed: they lead the phrases */
+    unsigned char none[2500 * 12] = {0};
+    int pfd = open(file, O_WRONLY);
+    if (pfd < 0 || pwrite(pfd, none, sizeof none, 64) != (ssize_t)sizeof none || close(pfd) != 0)
+        bail("cannot empty the pairs' lists");
+    ok(!positions_agree(dest, 0), "empty lists of pairs change the hits: they lead the phrases of common words");
 
     /* another database's files are not read */
     for (size_t i = 0; i < 3; i++) {
