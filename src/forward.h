@@ -184,8 +184,8 @@ class ng_forward_table
     /* The words of document DID into OUT (0 where a position holds no word);
      * false when the files do not hold it. */
     bool words(Xapian::docid did, std::vector<uint32_t> &out) const;
-    /* The run of document DID as it is kept: *N bytes of varints at *P;
-     * false when the files do not hold it. */
+    /* The run of document DID as it is kept: *N bytes of varints at *P
+     * (until the next call); false when the files do not hold it. */
     bool run(Xapian::docid did, const unsigned char **p, size_t *n) const;
     /* The passages where word A stands just before word B (ids of this
      * table), when both are among the NG_PAIR_WORDS commonest and the
@@ -208,6 +208,11 @@ class ng_forward_table
     const unsigned char *index_ = nullptr, *data_ = nullptr, *words_ = nullptr, *pairs_ = nullptr;
     size_t index_size_ = 0, data_size_ = 0, words_size_ = 0, words_start_ = 0, pairs_size_ = 0;
     Xapian::docid count_ = 0, last_ = 0, pairs_count_ = 0;
+    /* the runs read with pread so far, and where (run) */
+    static const size_t READS_BEFORE_MAP = 8192;
+    int data_fd_ = -1;
+    mutable size_t reads_ = 0;
+    mutable std::vector<unsigned char> buffer_;
 };
 
 /* After the compaction of the databases of SOURCES (folders, in order)
