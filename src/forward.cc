@@ -37,11 +37,15 @@
 static const char MAGIC[8] = {'N', 'G', 'F', 'W', 'D', 'I', 'X', '2'};
 static const char PAIRS_MAGIC[8] = {'N', 'G', 'P', 'A', 'I', 'R', 'S', '1'};
 static const size_t PAIRS = NG_PAIR_WORDS * NG_PAIR_WORDS, PAIR_ENTRY = 12;
-static const char WORDS_MAGIC[] = "NGWORDS1";
+static const char WORDS_MAGIC[] = "NGWORDS2";
 static const size_t HEADER = 64, UUID_END = 56, COUNT_AT = 56;
 /* A writer writes out what it was given past this many bytes of runs or
  * this many documents (forward.h: its memory stays bounded). */
 static const size_t SPILL_BYTES = 256 * 1024, SPILL_RUNS = 16384;
+/* A writer adds its new words after the words file's sorted lines until
+ * they are more than this many and an eighth of those: then it writes
+ * them all in order (at every commit, it took 8% of indexing). */
+static const uint32_t UNSORTED_WORDS = 131072;
 /* A passage longer than this many positions is not kept (nor its index). */
 static const unsigned MAX_POSITION = 1u << 20;
 
@@ -147,10 +151,32 @@ static void remove_files(const std::string &dir)
     unlink((dir + "/" NG_WORDS_FILE).c_str());
 }
 
-/* The header line of the words file of UUID with N words. */
-static std::string words_header(const std::string &uuid, uint32_t n)
+/* The words file's header line: for the database UUID, N words, the first
+ * SORTED of them in the words' order and ending at byte SORTED_END; its
+ * numbers of fixed width, so that an addition rewrites it in place. */
+static std::string words_header(const std::string &uuid, uint32_t n, uint32_t sorted, uint64_t sorted_end)
 {
-    return std::string(WORDS_MAGIC) + " " + uuid + " " + std::to_string(n) + "\n";
+    char numbers[64];
+    snprintf(numbers, sizeof numbers, " %010u %010u %012llu\n", n, sorted, static_cast<unsigned long long>(sorted_end));
+    return std::string(WORDS_MAGIC) + " " + uuid + numbers;
+}
+
+/* The numbers of the words file's header line LINE (up to its newline)
+ * for UUID; false when it is not one. */
+static bool parse_words_header(std::string_view line, const std::string &uuid, uint32_t *n, uint32_t *sorted,
+                               uint64_t *sorted_end)
+{
+    const std::string prefix = std::string(WORDS_MAGIC) + " " + uuid + " ";
+    if (line.size() != words_header(uuid, 0, 0, 0).size() || line.compare(0, prefix.size(), prefix) != 0)
+        return false;
+    unsigned long long a, b, c;
+    const std::string numbers(line.substr(prefix.size()));
+    if (sscanf(numbers.c_str(), "%10llu %10llu %12llu", &a, &b, &c) != 3 || a > UINT32_MAX || b > a)
+        return false;
+    *n = static_cast<uint32_t>(a);
+    *sorted = static_cast<uint32_t>(b);
+    *sorted_end = c;
+    return *sorted_end >= line.size();
 }
 
 /* --- the words and their ids -------------------------------------------- */
@@ -203,8 +229,37 @@ uint32_t ng_word_ids::id(std::string_view term)
     return static_cast<uint32_t>(e);
 }
 
+bool ng_word_ids::append(const std::string &path, const std::string &uuid, uint32_t saved)
+{
+    std::string lines;
+    char id[16];
+    for (uint32_t i = saved + 1; i <= size(); i++) {
+        lines.append(term(i));
+        snprintf(id, sizeof id, "\t%u\n", i);
+        lines.append(id);
+    }
+    const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    /* the lines, then the header that counts them */
+    std::string header(words_header(uuid, 0, 0, 0).size(), '\0');
+    uint32_t n = 0, sorted = 0;
+    uint64_t sorted_end = 0;
+    bool ok = pread(fd, &header[0], header.size(), 0) == static_cast<ssize_t>(header.size()) &&
+              parse_words_header(header, uuid, &n, &sorted, &sorted_end) && n == saved && sorted == sorted_ &&
+              write_all(fd, lines.data(), lines.size(), static_cast<off_t>(end_));
+    header = words_header(uuid, size(), sorted, sorted_end);
+    ok = ok && write_all(fd, header.data(), header.size(), 0);
+    ok = close(fd) == 0 && ok;
+    if (ok)
+        end_ += lines.size();
+    return ok;
+}
+
 void ng_word_ids::clear()
 {
+    sorted_ = 0;
+    end_ = 0;
     arena_.clear();
     arena_.shrink_to_fit();
     starts_.assign(1, 0);
@@ -223,13 +278,19 @@ bool ng_word_ids::save(const std::string &path, const std::string &uuid, const s
     FILE *f = fopen(fresh.c_str(), "we");
     if (!f)
         return false;
-    const std::string header = words_header(uuid, size());
+    /* the header once the lines are written: where the sorted ones end */
+    std::string header = words_header(uuid, size(), size(), 0);
     bool ok = fputs(header.c_str(), f) >= 0;
     for (size_t i = 0; ok && i < order.size(); i++) {
         const std::string_view t = term(order[i]);
         ok = fwrite(t.data(), 1, t.size(), f) == t.size() && fprintf(f, "\t%u\n", ids ? (*ids)[order[i]] : order[i]) > 0;
     }
+    const long end = ok ? ftell(f) : -1;
+    header = words_header(uuid, size(), size(), static_cast<uint64_t>(end));
+    ok = ok && end > 0 && fseek(f, 0, SEEK_SET) == 0 && fputs(header.c_str(), f) >= 0;
     ok = fclose(f) == 0 && ok;
+    sorted_ = size();
+    end_ = static_cast<uint64_t>(end);
     ok = ok && rename(fresh.c_str(), path.c_str()) == 0;
     if (!ok)
         unlink(fresh.c_str());
@@ -237,9 +298,13 @@ bool ng_word_ids::save(const std::string &path, const std::string &uuid, const s
 }
 
 /* Call FN(WORD, ID) for each word of the words file PATH, written for
- * UUID, and set *N to their number; false when it is not such a file (FN
- * may have been called for some). Every id from 1 to *N is given once. */
-template <typename Fn> static bool read_words(const std::string &path, const std::string &uuid, uint32_t *n, Fn fn)
+ * UUID, and set *N to their number and *SORTED to those in the words'
+ * order, and *END to where their lines end; false when it is not such a
+ * file (FN may have been called for some). Every id from 1 to *N is given
+ * once. */
+template <typename Fn>
+static bool read_words(const std::string &path, const std::string &uuid, uint32_t *n, uint32_t *sorted,
+                       uint64_t *end, Fn fn)
 {
     FILE *f = fopen(path.c_str(), "re");
     if (!f)
@@ -251,16 +316,16 @@ template <typename Fn> static bool read_words(const std::string &path, const std
         text.append(buf, got);
     const bool read_ok = !ferror(f);
     fclose(f);
-    const std::string prefix = std::string(WORDS_MAGIC) + " " + uuid + " ";
     size_t nl = text.find('\n');
-    if (!read_ok || nl == std::string::npos || text.compare(0, prefix.size(), prefix) != 0)
-        return false;
-    *n = static_cast<uint32_t>(strtoul(text.c_str() + prefix.size(), NULL, 10));
-    if (words_header(uuid, *n) != text.substr(0, nl + 1))
+    uint64_t sorted_end;
+    if (!read_ok || nl == std::string::npos ||
+        !parse_words_header(std::string_view(text).substr(0, nl + 1), uuid, n, sorted, &sorted_end))
         return false;
     std::vector<bool> seen(*n + size_t{1}, false);
     size_t at = nl + 1, count = 0;
-    while (at < text.size()) {
+    *end = at;
+    /* the lines the header counts (an addition cut short may have left more) */
+    while (at < text.size() && count < *n) {
         nl = text.find('\n', at);
         const size_t tab = text.rfind('\t', nl);
         if (nl == std::string::npos || tab == std::string::npos || tab <= at)
@@ -272,6 +337,7 @@ template <typename Fn> static bool read_words(const std::string &path, const std
         count++;
         fn(std::string_view(text).substr(at, tab - at), static_cast<uint32_t>(id));
         at = nl + 1;
+        *end = at;
     }
     return count == *n;
 }
@@ -282,8 +348,9 @@ bool ng_word_ids::load(const std::string &path, const std::string &uuid)
     /* the lines are in the words' order; the ids are given in theirs */
     std::string words;
     std::vector<std::pair<size_t, size_t>> where; /* each id's word in WORDS */
-    uint32_t n = 0;
-    bool ok = read_words(path, uuid, &n, [&](std::string_view term, uint32_t id) {
+    uint32_t n = 0, sorted = 0;
+    uint64_t end = 0;
+    bool ok = read_words(path, uuid, &n, &sorted, &end, [&](std::string_view term, uint32_t id) {
         if (where.size() < id)
             where.resize(id, {0, 0});
         where[id - 1] = {words.size(), term.size()};
@@ -294,6 +361,8 @@ bool ng_word_ids::load(const std::string &path, const std::string &uuid)
         ok = id(std::string_view(words).substr(where[i].first, where[i].second)) == i + 1;
     if (!ok)
         clear();
+    sorted_ = ok ? sorted : 0;
+    end_ = ok ? end : 0;
     return ok;
 }
 
@@ -467,8 +536,16 @@ bool ng_forward_writer::write_out(const Xapian::Database &db)
     if (last < count_ || last_added_ > last || !spill())
         return false;
     bool ok = write_entries(last);
-    if (ok && (words_.size() != saved_words_ || count_ == 0))
-        ok = words_.save(dir_ + "/" NG_WORDS_FILE, uuid_);
+    if (ok && (words_.size() != saved_words_ || count_ == 0)) {
+        /* the new words added after the file's lines; all of them in
+         * order anew once those are many (a reader reads them one by one) */
+        const std::string path = dir_ + "/" NG_WORDS_FILE;
+        const uint32_t unsorted = words_.size() - words_.sorted();
+        const bool anew = count_ == 0 || saved_words_ == 0 || (unsorted > UNSORTED_WORDS && unsorted > words_.sorted() / 8);
+        ok = (!anew && words_.append(path, uuid_, saved_words_)) || words_.save(path, uuid_);
+        if (ok)
+            saved_words_ = words_.size();
+    }
     const int index = ok ? ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666) : -1;
     if (index >= 0) {
         unsigned char h[HEADER];
@@ -501,7 +578,6 @@ void ng_forward_writer::committed()
     if (!active_)
         return;
     data_end_ += spilled_;
-    saved_words_ = words_.size();
     count_ = prepared_;
     restart();
 }
@@ -589,18 +665,19 @@ bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
         data_end == 0 || map_file(dir + "/" NG_FORWARD_FILE, static_cast<size_t>(data_end), &data_, &data_size_);
     if (data_)
         data_fd_ = open((dir + "/" NG_FORWARD_FILE).c_str(), O_RDONLY | O_CLOEXEC);
-    const std::string prefix = std::string(WORDS_MAGIC) + " " + uuid + " ";
-    if (!data_ok || !map_file(dir + "/" NG_WORDS_FILE, prefix.size(), &words_, &words_size_) ||
-        memcmp(words_, prefix.data(), prefix.size()) != 0) {
+    const size_t header = words_header(uuid, 0, 0, 0).size();
+    uint32_t n, sorted;
+    uint64_t sorted_end;
+    if (!data_ok || !map_file(dir + "/" NG_WORDS_FILE, header, &words_, &words_size_) ||
+        !parse_words_header(std::string_view(reinterpret_cast<const char *>(words_), header), uuid, &n, &sorted,
+                            &sorted_end) ||
+        sorted_end > words_size_) {
         unmap();
         return false;
     }
-    const void *nl = memchr(words_, '\n', words_size_);
-    if (!nl) {
-        unmap();
-        return false;
-    }
-    words_start_ = static_cast<size_t>(static_cast<const unsigned char *>(nl) - words_) + 1;
+    words_start_ = header;
+    sorted_end_ = static_cast<size_t>(sorted_end);
+    unsorted_ = n - sorted;
     /* the pairs file, when there is one of this database */
     const size_t table = HEADER + PAIRS * PAIR_ENTRY;
     if (map_file(dir + "/" NG_PAIRS_FILE, table, &pairs_, &pairs_size_)) {
@@ -636,7 +713,18 @@ uint32_t ng_forward_table::find(std::string_view term) const
         return 0;
     /* bisect the lines of [lo, hi): LO is always a line's start */
     const char *base = reinterpret_cast<const char *>(words_);
-    const char *lo = base + words_start_, *hi = base + words_size_;
+    const char *lo = base + words_start_, *hi = base + sorted_end_;
+    /* the words added since they were last sorted, one by one */
+    const char *at = hi, *end = base + words_size_;
+    for (uint32_t i = 0; i < unsorted_ && at < end; i++) {
+        const char *tab = static_cast<const char *>(memchr(at, '\t', static_cast<size_t>(end - at)));
+        const char *nl = tab ? static_cast<const char *>(memchr(tab, '\n', static_cast<size_t>(end - tab))) : NULL;
+        if (!nl)
+            break;
+        if (term == std::string_view(at, static_cast<size_t>(tab - at)))
+            return static_cast<uint32_t>(strtoul(tab + 1, NULL, 10));
+        at = nl + 1;
+    }
     while (lo < hi) {
         const char *line = lo + (hi - lo) / 2;
         while (line > lo && line[-1] != '\n')
@@ -876,9 +964,11 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
         /* the source's files as far as they go; its text beyond */
         ng_forward_table table;
         std::vector<uint32_t> remap;
-        uint32_t n = 0;
+        uint32_t n = 0, sorted = 0;
+        uint64_t lines_end = 0;
         const bool files = table.bind(db, sources[i]) &&
-                           read_words(sources[i] + "/" NG_WORDS_FILE, db.get_uuid(), &n, [&](std::string_view t, uint32_t id) {
+                           read_words(sources[i] + "/" NG_WORDS_FILE, db.get_uuid(), &n, &sorted, &lines_end,
+                                      [&](std::string_view t, uint32_t id) {
                                if (remap.size() <= id)
                                    remap.resize(id + size_t{1}, 0);
                                remap[id] = rank[words.find(t)];

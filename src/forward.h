@@ -89,6 +89,16 @@ class ng_word_ids
      * database UUID, each with its id or, with IDS, IDS[its id]; false
      * when that fails. */
     bool save(const std::string &path, const std::string &uuid, const std::vector<uint32_t> *ids = nullptr) const;
+    /* Add to PATH, which holds the first SAVED of them (as load or save
+     * left it), the others after its lines, where a reader looks for
+     * them one by one; false when that fails. */
+    bool append(const std::string &path, const std::string &uuid, uint32_t saved);
+    /* How many of them PATH holds in the words' order (those the last
+     * save wrote). */
+    uint32_t sorted() const
+    {
+        return sorted_;
+    }
     /* Read PATH, written for UUID; false (and empty) when it is not. */
     bool load(const std::string &path, const std::string &uuid);
     void clear();
@@ -100,6 +110,8 @@ class ng_word_ids
     std::string arena_;
     std::vector<uint32_t> starts_{0}; /* where each id's word starts in arena_; then its end */
     std::vector<uint64_t> table_;     /* hash << 32 | id; 0: empty */
+    mutable uint32_t sorted_ = 0;     /* as the file holds them: in order */
+    mutable uint64_t end_ = 0;        /* where its lines end */
 };
 
 /* A writer's side: the words of the passages added since the last commit,
@@ -207,6 +219,8 @@ class ng_forward_table
     Xapian::rev rev_ = 0;
     const unsigned char *index_ = nullptr, *data_ = nullptr, *words_ = nullptr, *pairs_ = nullptr;
     size_t index_size_ = 0, data_size_ = 0, words_size_ = 0, words_start_ = 0, pairs_size_ = 0;
+    size_t sorted_end_ = 0; /* the words file's sorted lines end there, */
+    uint32_t unsorted_ = 0; /* and this many lines follow */
     Xapian::docid count_ = 0, last_ = 0, pairs_count_ = 0;
     /* the runs read with pread so far, and where (run) */
     static const size_t READS_BEFORE_MAP = 8192;

@@ -828,6 +828,7 @@ static const char *const positional_queries[] = {
     "(oil OR bank) NEAR/2 rate", "\"gun said\" NEAR/3 bank", "\"said deal\" -oil",
     "\"oil bank\" OR \"bank oil\"", "quorum NEAR/5 the",  "gun ADJ/1 said",
     "\"gun said\" ADJ/2 \"the war\"", "\"nothing here\"",  "tax NEAR/20 vote",
+    "\"zebra lamp\"",         "lamp NEAR/2 zebra",       "\"lamp the\"",
 };
 
 /* The hits of positional_queries on ST, every passage of each, ranked by
@@ -941,6 +942,54 @@ static void copy_file(const char *from, const char *to)
         bail("cannot copy a file");
 }
 
+/* Add to the index at PATH, in a commit of its own, an article of words
+ * it did not have. */
+static void add_new_words(const char *path)
+{
+    static const char *const words[] = {"zebra", "lamp", "the", "zebra"}; /* their own stems */
+    ng_store_t *w = NULL;
+    ng_doc_t *doc = NULL;
+    ng_buf_t data = NG_BUF_INIT;
+    ng_record_t rec;
+    if (ng_store_open_writer(path, vocabulary_flags, &w, NULL) != NG_STATUS_SUCCESS || ng_doc_new(&doc) != NG_STATUS_SUCCESS)
+        bail("cannot add new words");
+    for (unsigned i = 0; i < 4; i++)
+        ng_doc_add_posting(doc, words[i], strlen(words[i]), i + 1);
+    memset(&rec, 0, sizeof rec);
+    rec.article_id.ptr = "v900";
+    rec.article_id.len = 4;
+    rec.passage = 1;
+    rec.text.ptr = "zebra lamp the zebra";
+    rec.text.len = strlen(rec.text.ptr);
+    if (ng_record_encode(&rec, &data) != 0 || ng_doc_set_data(doc, data.data, data.len) != NG_STATUS_SUCCESS ||
+        ng_store_replace_article(w, "v900", &doc, 1, NULL, NULL) != NG_STATUS_SUCCESS ||
+        ng_store_commit(w) != NG_STATUS_SUCCESS)
+        bail("cannot add new words");
+    ng_doc_destroy(doc);
+    ng_store_close(w);
+    ng_buf_free(&data);
+}
+
+/* The words of the words file of the index at PATH not in order (added
+ * after its sorted lines), or -1. */
+static long unsorted_words(const char *path)
+{
+    char file[4400], line[256];
+    unsigned long n, sorted, end;
+    snprintf(file, sizeof file, "%s/newsgrep-words", path);
+    FILE *f = fopen(file, "r");
+    char *got = f ? fgets(line, sizeof line, f) : NULL;
+    if (f)
+        fclose(f);
+    const char *numbers = got ? strrchr(line, ' ') : NULL; /* three from the end */
+    for (int i = 0; numbers && i < 2; i++)
+        for (numbers--; numbers > line && *numbers != ' '; numbers--)
+            ;
+    if (!numbers || sscanf(numbers, " %lu %lu %lu", &n, &sorted, &end) != 3)
+        return -1;
+    return (long)(n - sorted);
+}
+
 /* Make every word of the forward file of the index at PATH no word. */
 static void lie_in(const char *path)
 {
@@ -979,6 +1028,9 @@ static void test_forward_against_positions(const char *dir)
     ok(positions_agree(path, 1), "phrases from the forward file: Xapian's passages and scores");
     put_vocabulary_index(path, 9); /* every article replaced, in a second commit */
     ok(positions_agree(path, 1), "after an addition: Xapian's passages and scores");
+    add_new_words(path); /* new words: after the sorted ones */
+    ok(unsorted_words(path) == 2 && positions_agree(path, 1),
+       "new words of a later commit: added after the sorted ones, and found");
 
     /* more than a writer keeps in memory between commits: written out as it goes */
     snprintf(file, sizeof file, "%s/forward-many.db", dir);
