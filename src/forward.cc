@@ -49,11 +49,6 @@ static const uint32_t UNSORTED_WORDS = 131072;
 /* A passage longer than this many positions is not kept (nor its index). */
 static const unsigned MAX_POSITION = 1u << 20;
 
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
-}
 
 static void put64(unsigned char *p, uint64_t v)
 {
@@ -111,35 +106,13 @@ static bool get_varint(const unsigned char **p, const unsigned char *end, uint32
     return false;
 }
 
-static bool write_all(int fd, const void *buf, size_t n, off_t at)
-{
-    const char *p = static_cast<const char *>(buf);
-    while (n > 0) {
-        const ssize_t done = pwrite(fd, p, n, at);
-        if (done < 0 && errno == EINTR)
-            continue;
-        if (done <= 0)
-            return false;
-        p += done;
-        n -= static_cast<size_t>(done);
-        at += done;
-    }
-    return true;
-}
-
-/* Is H the header of a forward index of the database UUID? */
-static bool header_of(const unsigned char *h, const std::string &uuid)
-{
-    return memcmp(h, MAGIC, sizeof MAGIC) == 0 && uuid.size() < UUID_END - sizeof MAGIC &&
-           memcmp(h + sizeof MAGIC, uuid.c_str(), uuid.size() + 1) == 0;
-}
 
 static void make_header(unsigned char *h, const std::string &uuid, Xapian::docid count)
 {
     memset(h, 0, HEADER);
     memcpy(h, MAGIC, sizeof MAGIC);
     uuid.copy(reinterpret_cast<char *>(h) + sizeof MAGIC, UUID_END - sizeof MAGIC - 1);
-    put32(h + COUNT_AT, count);
+    ng_put_le32(h + COUNT_AT, count);
 }
 
 static void remove_files(const std::string &dir)
@@ -247,9 +220,9 @@ bool ng_word_ids::append(const std::string &path, const std::string &uuid, uint3
     uint64_t sorted_end = 0;
     bool ok = pread(fd, &header[0], header.size(), 0) == static_cast<ssize_t>(header.size()) &&
               parse_words_header(header, uuid, &n, &sorted, &sorted_end) && n == saved && sorted == sorted_ &&
-              write_all(fd, lines.data(), lines.size(), static_cast<off_t>(end_));
+              ng_pwrite_all(fd, lines.data(), lines.size(), static_cast<off_t>(end_));
     header = words_header(uuid, size(), sorted, sorted_end);
-    ok = ok && write_all(fd, header.data(), header.size(), 0);
+    ok = ok && ng_pwrite_all(fd, header.data(), header.size(), 0);
     ok = close(fd) == 0 && ok;
     if (ok)
         end_ += lines.size();
@@ -391,7 +364,7 @@ void ng_forward_writer::open(const Xapian::Database &db, const std::string &dir,
     saved_words_ = 0;
     const int fd = ::open((dir + "/" NG_FORWARD_INDEX).c_str(), O_RDONLY | O_CLOEXEC);
     unsigned char h[HEADER], end[ENTRY] = {0};
-    bool ok = fd >= 0 && pread(fd, h, HEADER, 0) == static_cast<ssize_t>(HEADER) && header_of(h, uuid_);
+    bool ok = fd >= 0 && pread(fd, h, HEADER, 0) == static_cast<ssize_t>(HEADER) && ng_header_of(h, MAGIC, uuid_);
     if (ok) {
         /* more than DB holds: written before a commit that did not happen */
         count_ = std::min<Xapian::docid>(ng_le32(h + COUNT_AT), last);
@@ -508,7 +481,7 @@ bool ng_forward_writer::write_entries(Xapian::docid to)
         put_entry(&entries[(did - entered_ - 1) * ENTRY], entered_end_);
     }
     const int index = ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-    bool ok = index >= 0 && write_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + entered_ * ENTRY));
+    bool ok = index >= 0 && ng_pwrite_all(index, entries.data(), entries.size(), static_cast<off_t>(HEADER + entered_ * ENTRY));
     if (index >= 0)
         ok = close(index) == 0 && ok;
     ends_.erase(ends_.begin(), ends_.begin() + static_cast<std::ptrdiff_t>(next));
@@ -520,7 +493,7 @@ bool ng_forward_writer::write_entries(Xapian::docid to)
 bool ng_forward_writer::spill()
 {
     const int data = ::open((dir_ + "/" NG_FORWARD_FILE).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-    bool ok = data >= 0 && write_all(data, pending_.data(), pending_.size(), static_cast<off_t>(data_end_ + spilled_));
+    bool ok = data >= 0 && ng_pwrite_all(data, pending_.data(), pending_.size(), static_cast<off_t>(data_end_ + spilled_));
     if (data >= 0)
         ok = close(data) == 0 && ok;
     spilled_ += pending_.size();
@@ -550,7 +523,7 @@ bool ng_forward_writer::write_out(const Xapian::Database &db)
     if (index >= 0) {
         unsigned char h[HEADER];
         make_header(h, uuid_, last);
-        ok = write_all(index, h, HEADER, 0);
+        ok = ng_pwrite_all(index, h, HEADER, 0);
         ok = close(index) == 0 && ok;
     }
     prepared_ = last;
@@ -590,7 +563,7 @@ void ng_forward_writer::abandoned()
     unsigned char h[HEADER];
     make_header(h, uuid_, count_);
     const int index = ::open((dir_ + "/" NG_FORWARD_INDEX).c_str(), O_WRONLY | O_CLOEXEC);
-    const bool ok = index >= 0 && write_all(index, h, HEADER, 0);
+    const bool ok = index >= 0 && ng_pwrite_all(index, h, HEADER, 0);
     if (index >= 0)
         close(index);
     restart();
@@ -654,7 +627,7 @@ bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
     rev_ = rev;
     last_ = db.get_lastdocid();
     const std::string uuid = db.get_uuid();
-    if (!map_file(dir + "/" NG_FORWARD_INDEX, HEADER, &index_, &index_size_) || !header_of(index_, uuid)) {
+    if (!map_file(dir + "/" NG_FORWARD_INDEX, HEADER, &index_, &index_size_) || !ng_header_of(index_, MAGIC, uuid)) {
         unmap();
         return false;
     }
@@ -909,7 +882,7 @@ class pair_lists
         for (size_t i = 0; ok && i < PAIRS; i++) {
             end += data_[i].size();
             put64(e, end);
-            put32(e + 8, count_[i]);
+            ng_put_le32(e + 8, count_[i]);
             ok = f.put(e, sizeof e);
         }
         for (size_t i = 0; ok && i < PAIRS; i++)

@@ -26,21 +26,21 @@
 static const char MAGIC[8] = {'N', 'G', 'L', 'E', 'N', 'G', 'T', '1'};
 static const size_t UUID_END = 56, COUNT_AT = 56;
 
-static void put32(unsigned char *p, uint32_t v)
+void ng_put_le32(unsigned char *p, uint32_t v)
 {
     for (int i = 0; i < 4; i++)
         p[i] = static_cast<unsigned char>((v >> (8 * i)) & 0xff);
 }
 
-/* Is HEADER that of a lengths file of the database UUID? */
-static bool header_of(const unsigned char *header, const std::string &uuid)
+bool ng_header_of(const unsigned char *header, const char *magic, const std::string &uuid)
 {
-    return memcmp(header, MAGIC, sizeof MAGIC) == 0 && uuid.size() < UUID_END - sizeof MAGIC &&
+    return memcmp(header, magic, sizeof MAGIC) == 0 && uuid.size() < UUID_END - sizeof MAGIC &&
            memcmp(header + sizeof MAGIC, uuid.c_str(), uuid.size() + 1) == 0;
 }
 
-static bool write_all(int fd, const unsigned char *p, size_t n, off_t at)
+bool ng_pwrite_all(int fd, const void *buf, size_t n, off_t at)
 {
+    const char *p = static_cast<const char *>(buf);
     while (n > 0) {
         const ssize_t done = pwrite(fd, p, n, at);
         if (done < 0 && errno == EINTR)
@@ -62,7 +62,7 @@ void ng_lengths_write(const Xapian::Database &db, const std::string &dir, bool f
     Xapian::docid have = 0;
     int fd = from_scratch ? -1 : open(path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd >= 0) {
-        if (pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) && header_of(header, uuid)) {
+        if (pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) && ng_header_of(header, MAGIC, uuid)) {
             have = ng_le32(header + COUNT_AT);
             if (have >= last) {
                 close(fd);
@@ -93,11 +93,11 @@ void ng_lengths_write(const Xapian::Database &db, const std::string &dir, bool f
     if (have > 0)
         doc.skip_to(have + 1);
     for (; doc != end && *doc <= last; ++doc)
-        put32(&entries[(*doc - have - 1) * size_t{4}], doc.get_doclength() + 1);
+        ng_put_le32(&entries[(*doc - have - 1) * size_t{4}], doc.get_doclength() + 1);
     /* the entries before the count that says they are there */
-    put32(header + COUNT_AT, last);
-    bool ok = write_all(fd, entries.data(), entries.size(), static_cast<off_t>(ng_length_table::HEADER + have * 4)) &&
-              write_all(fd, header, sizeof header, 0);
+    ng_put_le32(header + COUNT_AT, last);
+    bool ok = ng_pwrite_all(fd, entries.data(), entries.size(), static_cast<off_t>(ng_length_table::HEADER + have * 4)) &&
+              ng_pwrite_all(fd, header, sizeof header, 0);
     ok = close(fd) == 0 && ok;
     if (!fresh.empty())
         ok = ok && rename(fresh.c_str(), path.c_str()) == 0;
@@ -138,7 +138,7 @@ bool ng_length_table::bind(const Xapian::Database &db, const std::string &dir)
     unsigned char header[HEADER];
     if (fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(HEADER) &&
         pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) &&
-        header_of(header, db.get_uuid())) {
+        ng_header_of(header, MAGIC, db.get_uuid())) {
         const size_t size = static_cast<size_t>(st.st_size);
         void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
         if (map != MAP_FAILED) {

@@ -17,6 +17,8 @@
 
 #include <xapian.h>
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <string>
 
@@ -27,6 +29,14 @@ static inline uint32_t ng_le32(const unsigned char *p)
 {
     return p[0] | p[1] << 8 | p[2] << 16 | static_cast<uint32_t>(p[3]) << 24;
 }
+
+/* Shared by the index's own files (this one and the forward file's,
+ * forward.h): V as four bytes at P, little-endian; all N bytes of BUF
+ * written to FD at AT; whether HEADER is MAGIC (8 bytes) and then UUID,
+ * NUL-padded to byte 56. */
+void ng_put_le32(unsigned char *p, uint32_t v);
+bool ng_pwrite_all(int fd, const void *buf, size_t n, off_t at);
+bool ng_header_of(const unsigned char *header, const char *magic, const std::string &uuid);
 
 /* Bring the lengths file of DB, the database in folder DIR, up to DB's
  * last committed document: write it anew (FROM_SCRATCH, after a

@@ -1038,11 +1038,29 @@ static std::shared_ptr<const ng_forward_set> forward_of(ng_store_t *store, const
     return set;
 }
 
+/* Does QUERY hold a phrase, NEAR or ADJ (which read where words stand)? */
+static bool needs_word_order(const ng_qnode_t *query)
+{
+    if (query->op == NG_Q_PHRASE || query->op == NG_Q_NEAR || query->op == NG_Q_ADJ)
+        return true;
+    for (size_t i = 0; i < query->nkids; i++)
+        if (needs_word_order(query->kids[i]))
+            return true;
+    return false;
+}
+
+/* forward_of, for QUERY: none (no file opened) when it needs none */
+static std::shared_ptr<const ng_forward_set> forward_for(ng_store_t *store, const Xapian::Database &db,
+                                                        const ng_qnode_t *query, int positions)
+{
+    return needs_word_order(query) ? forward_of(store, db, positions) : nullptr;
+}
+
 static Xapian::Query build_query(ng_store_t *store, const Xapian::Database &db, const ng_qnode_t *node,
                                  int positions = NG_POSITIONS_AUTO)
 {
     query_builder b{db};
-    b.forward = forward_of(store, db, positions);
+    b.forward = forward_for(store, db, node, positions);
     return b.build(node);
 }
 
@@ -1160,7 +1178,7 @@ static Xapian::Query scored_query(ng_store_t *store, const Xapian::Database &db,
                                   const ng_search_opts_t *opts, ng_match_doc *at)
 {
     query_builder b{db};
-    b.forward = forward_of(store, db, opts->positions);
+    b.forward = forward_for(store, db, query, opts->positions);
     /* (a phrase matched through the forward file weighs its words itself) */
     if (!b.forward && (at->table = phrase_lengths(store, db, query, opts)) != NULL)
         return Xapian::Query(Xapian::Query::OP_AND, ng_track_doc(at), build_query(store, db, query, opts->positions));
