@@ -596,27 +596,6 @@ void ng_forward_table::unmap()
     count_ = pairs_count_ = 0;
 }
 
-/* FILE in DIR mapped into memory (*MAP, *SIZE); false when it cannot be,
- * or holds less than LEAST bytes. */
-static bool map_file(const std::string &path, size_t least, const unsigned char **map, size_t *size)
-{
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    struct stat st;
-    bool ok = fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) >= least && st.st_size > 0;
-    if (ok) {
-        void *m = mmap(NULL, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
-        ok = m != MAP_FAILED;
-        if (ok) {
-            *map = static_cast<const unsigned char *>(m);
-            *size = static_cast<size_t>(st.st_size);
-        }
-    }
-    close(fd);
-    return ok;
-}
-
 bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
 {
     const Xapian::rev rev = db.get_revision();
@@ -627,7 +606,7 @@ bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
     rev_ = rev;
     last_ = db.get_lastdocid();
     const std::string uuid = db.get_uuid();
-    if (!map_file(dir + "/" NG_FORWARD_INDEX, HEADER, &index_, &index_size_) || !ng_header_of(index_, MAGIC, uuid)) {
+    if (!ng_map_file(dir + "/" NG_FORWARD_INDEX, HEADER, &index_, &index_size_) || !ng_header_of(index_, MAGIC, uuid)) {
         unmap();
         return false;
     }
@@ -635,13 +614,13 @@ bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
     const uint64_t data_end = count_ ? get_entry(index_ + HEADER + (count_ - 1) * ENTRY) : 0;
     /* an empty file cannot be mapped: a database of empty passages has no runs to read */
     const bool data_ok =
-        data_end == 0 || map_file(dir + "/" NG_FORWARD_FILE, static_cast<size_t>(data_end), &data_, &data_size_);
+        data_end == 0 || ng_map_file(dir + "/" NG_FORWARD_FILE, static_cast<size_t>(data_end), &data_, &data_size_);
     if (data_)
         data_fd_ = open((dir + "/" NG_FORWARD_FILE).c_str(), O_RDONLY | O_CLOEXEC);
     const size_t header = words_header(uuid, 0, 0, 0).size();
     uint32_t n, sorted;
     uint64_t sorted_end;
-    if (!data_ok || !map_file(dir + "/" NG_WORDS_FILE, header, &words_, &words_size_) ||
+    if (!data_ok || !ng_map_file(dir + "/" NG_WORDS_FILE, header, &words_, &words_size_) ||
         !parse_words_header(std::string_view(reinterpret_cast<const char *>(words_), header), uuid, &n, &sorted,
                             &sorted_end) ||
         sorted_end > words_size_) {
@@ -653,7 +632,7 @@ bool ng_forward_table::bind(const Xapian::Database &db, const std::string &dir)
     unsorted_ = n - sorted;
     /* the pairs file, when there is one of this database */
     const size_t table = HEADER + PAIRS * PAIR_ENTRY;
-    if (map_file(dir + "/" NG_PAIRS_FILE, table, &pairs_, &pairs_size_)) {
+    if (ng_map_file(dir + "/" NG_PAIRS_FILE, table, &pairs_, &pairs_size_)) {
         if (memcmp(pairs_, PAIRS_MAGIC, sizeof PAIRS_MAGIC) == 0 &&
             memcmp(pairs_ + sizeof PAIRS_MAGIC, uuid.c_str(), uuid.size() + 1) == 0 &&
             table + le64(pairs_ + HEADER + (PAIRS - 1) * PAIR_ENTRY) <= pairs_size_) {

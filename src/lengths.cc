@@ -38,6 +38,25 @@ bool ng_header_of(const unsigned char *header, const char *magic, const std::str
            memcmp(header + sizeof MAGIC, uuid.c_str(), uuid.size() + 1) == 0;
 }
 
+bool ng_map_file(const std::string &path, size_t least, const unsigned char **map, size_t *size)
+{
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool ok = fstat(fd, &st) == 0 && static_cast<size_t>(st.st_size) >= least && st.st_size > 0;
+    if (ok) {
+        void *m = mmap(NULL, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED, fd, 0);
+        ok = m != MAP_FAILED;
+        if (ok) {
+            *map = static_cast<const unsigned char *>(m);
+            *size = static_cast<size_t>(st.st_size);
+        }
+    }
+    close(fd);
+    return ok;
+}
+
 bool ng_pwrite_all(int fd, const void *buf, size_t n, off_t at)
 {
     const char *p = static_cast<const char *>(buf);
@@ -131,24 +150,13 @@ bool ng_length_table::bind(const Xapian::Database &db, const std::string &dir)
     db_ = &db;
     rev_ = rev;
     last_ = db.get_lastdocid();
-    const int fd = open((dir + "/" NG_LENGTHS_FILE).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (!ng_map_file(dir + "/" NG_LENGTHS_FILE, HEADER, &map_, &size_))
         return false;
-    struct stat st;
-    unsigned char header[HEADER];
-    if (fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(HEADER) &&
-        pread(fd, header, sizeof header, 0) == static_cast<ssize_t>(sizeof header) &&
-        ng_header_of(header, MAGIC, db.get_uuid())) {
-        const size_t size = static_cast<size_t>(st.st_size);
-        void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-        if (map != MAP_FAILED) {
-            map_ = static_cast<const unsigned char *>(map);
-            size_ = size;
-            count_ =
-                std::min<Xapian::docid>(ng_le32(header + COUNT_AT), static_cast<Xapian::docid>((size - HEADER) / 4));
-        }
+    if (!ng_header_of(map_, MAGIC, db.get_uuid())) {
+        unmap();
+        return false;
     }
-    close(fd);
+    count_ = std::min<Xapian::docid>(ng_le32(map_ + COUNT_AT), static_cast<Xapian::docid>((size_ - HEADER) / 4));
     return map_ != nullptr;
 }
 

@@ -37,6 +37,9 @@ static inline uint32_t ng_le32(const unsigned char *p)
 void ng_put_le32(unsigned char *p, uint32_t v);
 bool ng_pwrite_all(int fd, const void *buf, size_t n, off_t at);
 bool ng_header_of(const unsigned char *header, const char *magic, const std::string &uuid);
+/* The file PATH mapped into memory, read-only (*MAP, *SIZE); false when
+ * it cannot be, or holds less than LEAST bytes (or none). */
+bool ng_map_file(const std::string &path, size_t least, const unsigned char **map, size_t *size);
 
 /* Bring the lengths file of DB, the database in folder DIR, up to DB's
  * last committed document: write it anew (FROM_SCRATCH, after a
