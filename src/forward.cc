@@ -1006,12 +1006,16 @@ const uint32_t UNLISTED = 0x80000000u;
 class sequence_source : public Xapian::PostingSource
 {
   public:
-    sequence_source(std::shared_ptr<const sequence_pattern> pattern, std::shared_ptr<const ng_forward_set> set)
-        : pattern_(std::move(pattern)), set_(std::move(set))
+    sequence_source(std::shared_ptr<const sequence_pattern> pattern, std::shared_ptr<const ng_forward_set> set,
+                    std::shared_ptr<ng_phrase_leaves> phrase)
+        : pattern_(std::move(pattern)), set_(std::move(set)), phrase_(std::move(phrase))
     {
     }
     void init(const Xapian::Database &db) override
     {
+        leaves_.clear();
+        if (phrase_)
+            leaves_ = phrase_->take();
         db_ = db;
         last_ = db.get_lastdocid();
         size_ = db.get_doccount();
@@ -1095,7 +1099,7 @@ class sequence_source : public Xapian::PostingSource
             return;
         walk(did);
     }
-    bool check(Xapian::docid did, double) override
+    bool check(Xapian::docid did, double min_wt) override
     {
         started_ = true;
         if (none_) {
@@ -1103,7 +1107,7 @@ class sequence_source : public Xapian::PostingSource
             return true;
         }
         did_ = did;
-        return holds(did);
+        return !too_light(did, min_wt) && holds(did);
     }
     bool at_end() const override
     {
@@ -1115,7 +1119,7 @@ class sequence_source : public Xapian::PostingSource
     }
     Xapian::PostingSource *clone() const override
     {
-        return new sequence_source(pattern_, set_);
+        return new sequence_source(pattern_, set_, phrase_);
     }
     std::string get_description() const override
     {
@@ -1123,6 +1127,26 @@ class sequence_source : public Xapian::PostingSource
     }
 
   private:
+    /* Whether the phrase's words, all on DID, weigh less than DID needs
+     * from them. MIN_WT is what the AND above passes this filter, which
+     * weighs nothing: the least the document needs, less the most of all
+     * the AND's leaves (the phrase's words and any beside them); so the
+     * words need MIN_WT and their own most. (Less a little, for rounding,
+     * as bm25_source settles.) */
+    bool too_light(Xapian::docid did, double min_wt) const
+    {
+        if (leaves_.empty())
+            return false;
+        double weight = 0, most = 0;
+        for (const std::shared_ptr<ng_phrase_leaves::link> &l : leaves_) {
+            double w;
+            if (!l->to || !l->to->weight_at(did, &w))
+                return false;
+            weight += w;
+            most += l->to->most();
+        }
+        return weight < min_wt + most - 1e-9 * most;
+    }
     /* to the first document from DID that holds the pattern */
     void walk(Xapian::docid did)
     {
@@ -1256,6 +1280,8 @@ class sequence_source : public Xapian::PostingSource
 
     std::shared_ptr<const sequence_pattern> pattern_;
     std::shared_ptr<const ng_forward_set> set_;
+    std::shared_ptr<ng_phrase_leaves> phrase_;
+    std::vector<std::shared_ptr<ng_phrase_leaves::link>> leaves_; /* the phrase's words on this database */
     Xapian::Database db_;
     const ng_forward_table *table_ = nullptr;
     std::vector<std::vector<uint32_t>> ids_;               /* each slot's word ids, in order */
@@ -1276,8 +1302,9 @@ class sequence_source : public Xapian::PostingSource
 } // namespace
 
 Xapian::Query ng_sequence_filter(const std::shared_ptr<const ng_forward_set> &set, ng_sequence_kind kind,
-                                 unsigned window, const std::vector<std::vector<std::string>> &slots)
+                                 unsigned window, const std::vector<std::vector<std::string>> &slots,
+                                 std::shared_ptr<ng_phrase_leaves> phrase)
 {
     auto pattern = std::make_shared<sequence_pattern>(sequence_pattern{kind, window, slots});
-    return Xapian::Query((new sequence_source(pattern, set))->release());
+    return Xapian::Query((new sequence_source(pattern, set, std::move(phrase)))->release());
 }

@@ -34,6 +34,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lengths.h"
+
 #define NG_FORWARD_FILE "newsgrep-forward"
 #define NG_FORWARD_INDEX "newsgrep-forward-index"
 #define NG_WORDS_FILE "newsgrep-words"
@@ -256,8 +258,11 @@ enum ng_sequence_kind {
  * terms that may stand there) stands as KIND and WINDOW say, read through
  * SET. To be the right side of an OP_FILTER whose left side matches the
  * passages that have the words: it checks the documents the left side
- * gives it. */
+ * gives it. With PHRASE, the left side's leaves (ng_bm25_terms, one for
+ * each slot), it passes over a document they weigh too little for the
+ * match without reading its words. */
 Xapian::Query ng_sequence_filter(const std::shared_ptr<const ng_forward_set> &set, ng_sequence_kind kind,
-                                 unsigned window, const std::vector<std::vector<std::string>> &slots);
+                                 unsigned window, const std::vector<std::vector<std::string>> &slots,
+                                 std::shared_ptr<ng_phrase_leaves> phrase = nullptr);
 
 #endif

@@ -204,21 +204,33 @@ namespace
  * the last bit: tests/test-search.c compares them with Xapian's own. Unlike
  * Xapian's own leaf, it skips the documents that weigh less than the
  * match says they need (settle). */
-class bm25_source : public Xapian::PostingSource
+class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
 {
   public:
-    bm25_source(const std::string &term, Xapian::termcount wqf, ng_length_table *table, const ng_bm25_params &p)
-        : term_(term), wqf_(wqf), table_(table), bm25_{p}
+    bm25_source(const std::string &term, Xapian::termcount wqf, ng_length_table *table, const ng_bm25_params &p,
+                std::shared_ptr<ng_phrase_leaves> phrase)
+        : term_(term), wqf_(wqf), table_(table), bm25_{p}, phrase_(std::move(phrase))
     {
+    }
+    ~bm25_source() override
+    {
+        if (link_)
+            link_->to = nullptr;
     }
 
     Xapian::PostingSource *clone() const override
     {
-        return new bm25_source(term_, wqf_, table_, bm25_.p);
+        return new bm25_source(term_, wqf_, table_, bm25_.p, phrase_);
     }
 
     void init(const Xapian::Database &db) override
     {
+        if (phrase_) {
+            if (link_)
+                link_->to = nullptr;
+            link_ = std::make_shared<ng_phrase_leaves::link>(ng_phrase_leaves::link{this});
+            phrase_->join(link_);
+        }
         tf_ = db.get_termfreq(term_);
         bm25_.init(db.get_doccount(), tf_, wqf_, db.get_avlength(), 1);
         set_maxweight(bm25_.bound(db.get_wdf_upper_bound(term_), db.get_doclength_lower_bound()));
@@ -271,6 +283,18 @@ class bm25_source : public Xapian::PostingSource
         return weight_;
     }
 
+    bool weight_at(Xapian::docid did, double *weight) const override
+    {
+        if (!started_ || it_ == end_ || *it_ != did)
+            return false;
+        *weight = get_weight();
+        return true;
+    }
+    double most() const override
+    {
+        return get_maxweight();
+    }
+
   private:
     double weigh() const
     {
@@ -314,14 +338,35 @@ class bm25_source : public Xapian::PostingSource
     bool started_ = false;
     mutable double weight_ = 0;
     mutable bool weighed_ = false;
+    std::shared_ptr<ng_phrase_leaves> phrase_;
+    std::shared_ptr<ng_phrase_leaves::link> link_;
 };
 
 } // namespace
 
 Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_length_table *table,
-                           const ng_bm25_params &params)
+                           const ng_bm25_params &params, std::shared_ptr<ng_phrase_leaves> phrase)
 {
-    return Xapian::Query((new bm25_source(term, wqf, table, params))->release());
+    return Xapian::Query((new bm25_source(term, wqf, table, params, std::move(phrase)))->release());
+}
+
+void ng_phrase_leaves::join(const std::shared_ptr<link> &l)
+{
+    std::lock_guard<std::mutex> hold(lock_);
+    joined_[std::this_thread::get_id()].push_back(l);
+}
+
+std::vector<std::shared_ptr<ng_phrase_leaves::link>> ng_phrase_leaves::take()
+{
+    std::lock_guard<std::mutex> hold(lock_);
+    auto mine = joined_.find(std::this_thread::get_id());
+    std::vector<std::shared_ptr<link>> taken;
+    if (mine == joined_.end())
+        return taken;
+    if (mine->second.size() >= words_)
+        taken.assign(mine->second.end() - static_cast<std::ptrdiff_t>(words_), mine->second.end());
+    joined_.erase(mine);
+    return taken;
 }
 
 namespace

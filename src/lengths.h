@@ -20,7 +20,12 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #define NG_LENGTHS_FILE "newsgrep-lengths"
 
@@ -112,8 +117,50 @@ struct ng_bm25 {
  * the documents that weigh less than the least weight the match passes
  * down, so it is for words that weigh: not for the right side of a FILTER
  * or AND_NOT, nor under a weight scaled to 0. */
+class ng_phrase_leaves;
 Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_length_table *table,
-                           const ng_bm25_params &params);
+                           const ng_bm25_params &params, std::shared_ptr<ng_phrase_leaves> phrase = nullptr);
+
+/* The ng_bm25_terms of a phrase matched through the forward file, as its
+ * filter sees them (forward.h): Xapian checks the filter only after the
+ * words, so the filter can weigh a passage by its words before it reads
+ * the passage's run, and pass over one that weighs too little to join the
+ * best found, as Xapian's own phrase does before it reads positions.
+ * Xapian makes a copy of each leaf for each database it matches, in the
+ * order of the query (a phrase's words, then its filter), in the thread
+ * that runs the match: each copy joins the phrase when it starts, and the
+ * filter takes the ones that joined last in its thread. */
+class ng_phrase_leaves
+{
+  public:
+    /* A leaf as the filter sees it: the weight it gives DID, when it is
+     * on DID; the most it gives any document. */
+    class leaf
+    {
+      public:
+        virtual bool weight_at(Xapian::docid did, double *weight) const = 0;
+        virtual double most() const = 0;
+
+      protected:
+        ~leaf() = default;
+    };
+    /* Set to NULL when the leaf goes (Xapian drops a leaf at its end). */
+    struct link {
+        const leaf *to;
+    };
+    explicit ng_phrase_leaves(size_t words) : words_(words)
+    {
+    }
+    void join(const std::shared_ptr<link> &l);
+    /* The phrase's leaves that joined last in this thread (none, unless
+     * all of them did), taken out. */
+    std::vector<std::shared_ptr<link>> take();
+
+  private:
+    size_t words_;
+    std::mutex lock_;
+    std::map<std::thread::id, std::vector<std::shared_ptr<link>>> joined_;
+};
 
 /* Matched on Xapian's positions (not the forward file, forward.h), a
  * phrase's words cannot be PostingSources (Xapian's phrase needs their

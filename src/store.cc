@@ -786,10 +786,11 @@ struct query_builder {
     std::shared_ptr<const ng_forward_set> forward{};
 
     /* TERM, of query frequency WQF, WEIGHED or not by the match */
-    Xapian::Query word(const std::string &term, Xapian::termcount wqf, bool weighed) const
+    Xapian::Query word(const std::string &term, Xapian::termcount wqf, bool weighed,
+                       const std::shared_ptr<ng_phrase_leaves> &phrase = nullptr) const
     {
         if (table && weighed)
-            return ng_bm25_term(term, wqf, table, params);
+            return ng_bm25_term(term, wqf, table, params, phrase);
         return Xapian::Query(term, wqf);
     }
 
@@ -816,7 +817,8 @@ struct query_builder {
      * positions: Xapian's PHRASE or NEAR on its positions, or the AND of
      * the leaves (weighed alike) filtered through the forward file. */
     Xapian::Query positional(ng_sequence_kind kind, unsigned window, const std::vector<Xapian::Query> &leaves,
-                             const std::vector<std::vector<std::string>> &slots) const
+                             const std::vector<std::vector<std::string>> &slots,
+                             const std::shared_ptr<ng_phrase_leaves> &phrase = nullptr) const
     {
         if (!forward)
             return Xapian::Query(kind == NG_SEQ_NEAR ? Xapian::Query::OP_NEAR : Xapian::Query::OP_PHRASE,
@@ -824,7 +826,7 @@ struct query_builder {
         if (leaves.size() < 2) /* as Xapian makes a PHRASE or NEAR of one (or none) */
             return leaves.empty() ? Xapian::Query() : leaves[0];
         return Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, leaves.begin(), leaves.end()),
-                             ng_sequence_filter(forward, kind, window, slots));
+                             ng_sequence_filter(forward, kind, window, slots, phrase));
     }
 
     std::vector<std::string> expansion(const ng_qnode_t *n) const
@@ -924,18 +926,25 @@ struct query_builder {
              * words, which with the lengths table are ng_bm25_terms (a word
              * said twice twice, each of query frequency 1, as Xapian weighs
              * a phrase's leaves): each steps over the passages that weigh
-             * too little, before the filter reads any of them. */
+             * too little, before the filter reads any of them. When the
+             * phrase is all words that weigh, the filter also weighs a
+             * passage by all of them before it reads the passage's words
+             * (ng_phrase_leaves). */
             std::vector<std::vector<std::string>> slots;
+            bool words = forward && table && weighed;
+            for (size_t i = 0; i < n->nkids; i++)
+                words = words && n->kids[i]->op == NG_Q_TERM;
+            const auto phrase = words ? std::make_shared<ng_phrase_leaves>(n->nkids) : nullptr;
             for (size_t i = 0; i < n->nkids; i++) {
                 const ng_qnode_t *k = n->kids[i];
                 slots.push_back(slot(k));
                 if (forward && table && k->op == NG_Q_TERM) {
-                    kids.push_back(word(k->term, 1, weighed));
+                    kids.push_back(word(k->term, 1, weighed, phrase));
                 } else {
                     kids.push_back(leaf(k, slots.back()));
                 }
             }
-            return positional(NG_SEQ_ORDERED, static_cast<unsigned>(kids.size()), kids, slots);
+            return positional(NG_SEQ_ORDERED, static_cast<unsigned>(kids.size()), kids, slots, phrase);
         }
         case NG_Q_AND_NOT:
         case NG_Q_AND_MAYBE:

@@ -831,25 +831,27 @@ static const char *const positional_queries[] = {
     "\"zebra lamp\"",         "lamp NEAR/2 zebra",       "\"lamp the\"",
 };
 
-/* The hits of positional_queries on ST, every passage of each, ranked by
- * its passage, in one thread and in two, each alone and as any-word, where
- * words stand read as POSITIONS says; one line each (OUT cleared first). */
+/* The hits of positional_queries on ST, ranked by their passages, in one
+ * thread and in two, each alone and as any-word, where words stand read as
+ * POSITIONS says; one line each (OUT cleared first). Every passage of each,
+ * and the best 3 (so that the match soon needs more weight than most
+ * passages have, and a phrase passes over them unread). */
 static void describe_positional(ng_store_t *st, int positions, ng_buf_t *out)
 {
     ng_buf_t one = NG_BUF_INIT;
     unsigned long est;
     ng_buf_clear(out);
     for (int split = NG_SPLIT_NEVER; split <= NG_SPLIT_ALWAYS; split++)
-        for (size_t any = 0; any < 2; any++)
+        for (size_t any = 0; any < 4; any++)
             for (size_t i = 0; i < sizeof positional_queries / sizeof positional_queries[0]; i++) {
-                ng_qnode_t *q = parse(positional_queries[i], any ? NG_QUERY_ANY : 0);
+                ng_qnode_t *q = parse(positional_queries[i], any % 2 ? NG_QUERY_ANY : 0);
                 ng_search_opts_t opts;
                 ng_search_opts_init(&opts);
                 opts.split = split;
                 opts.positions = positions;
                 opts.all_passages = 1;
                 opts.rank = NG_RANK_PASSAGE;
-                opts.limit = 1000;
+                opts.limit = any < 2 ? 1000 : 3;
                 describe_hits(st, q, &opts, &one, &est);
                 ng_buf_append_str(out, positional_queries[i]);
                 ng_buf_append_str(out, ": ");
