@@ -1094,6 +1094,12 @@ class sequence_source : public Xapian::PostingSource
                 lead_limit_ = table_->pairs_count();
             }
         }
+        /* A list no shorter than a word's postings leads nothing: the AND
+         * is better led by the word, with this filter checked last, after
+         * all the words (and passed over when they weigh too little). */
+        for (size_t i = 0; lead_ && i < pattern_->slots.size(); i++)
+            if (db.get_termfreq(pattern_->slots[i][0]) <= lead_count_ + (last_ - std::min(last_, lead_limit_)))
+                lead_ = nullptr;
     }
     Xapian::doccount get_termfreq_min() const override
     {
@@ -1157,12 +1163,12 @@ class sequence_source : public Xapian::PostingSource
     {
         if (leaves_.empty())
             return false;
+        for (const std::shared_ptr<ng_phrase_leaves::link> &l : leaves_)
+            if (!l->to || !l->to->on(did))
+                return false;
         double weight = 0, most = 0;
         for (const std::shared_ptr<ng_phrase_leaves::link> &l : leaves_) {
-            double w;
-            if (!l->to || !l->to->weight_at(did, &w))
-                return false;
-            weight += w;
+            weight += l->to->weight();
             most += l->to->most();
         }
         return weight < min_wt + most - 1e-9 * most;

@@ -283,12 +283,13 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
         return weight_;
     }
 
-    bool weight_at(Xapian::docid did, double *weight) const override
+    bool on(Xapian::docid did) const override
     {
-        if (!started_ || it_ == end_ || *it_ != did)
-            return false;
-        *weight = get_weight();
-        return true;
+        return started_ && it_ != end_ && *it_ == did;
+    }
+    double weight() const override
+    {
+        return get_weight();
     }
     double most() const override
     {

@@ -133,12 +133,13 @@ Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_le
 class ng_phrase_leaves
 {
   public:
-    /* A leaf as the filter sees it: the weight it gives DID, when it is
-     * on DID; the most it gives any document. */
+    /* A leaf as the filter sees it: whether it is on DID; the weight it
+     * gives the document it is on; the most it gives any document. */
     class leaf
     {
       public:
-        virtual bool weight_at(Xapian::docid did, double *weight) const = 0;
+        virtual bool on(Xapian::docid did) const = 0;
+        virtual double weight() const = 0;
         virtual double most() const = 0;
 
       protected:
