@@ -192,7 +192,25 @@ uint32_t ng_word_ids::id(std::string_view term)
 {
     if ((size() + size_t{1}) * 2 > table_.size()) /* at most half full */
         grow();
-    const uint32_t h = hash_term(term);
+    return id_of(term, hash_term(term));
+}
+
+void ng_word_ids::ids(const std::string_view *terms, size_t n, uint32_t *out)
+{
+    while ((size() + n + 1) * 2 > table_.size())
+        grow();
+    hashes_.resize(n);
+    const size_t mask = table_.size() - 1;
+    for (size_t i = 0; i < n; i++) {
+        hashes_[i] = hash_term(terms[i]);
+        __builtin_prefetch(&table_[hashes_[i] & mask]);
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = id_of(terms[i], hashes_[i]);
+}
+
+uint32_t ng_word_ids::id_of(std::string_view term, uint32_t h)
+{
     uint64_t &e = table_[slot(term, h)];
     if (e == 0) {
         arena_.append(term);
@@ -452,6 +470,7 @@ void ng_forward_writer::add(Xapian::docid did, const ng_word_run &run)
         return;
     }
     at_.assign(top, 0);
+    terms_.clear();
     const char *term = run.terms.c_str();
     for (unsigned p : run.positions) {
         const size_t len = strlen(term);
@@ -459,9 +478,14 @@ void ng_forward_writer::add(Xapian::docid did, const ng_word_run &run)
             drop();
             return;
         }
-        at_[p - 1] = words_.id(std::string_view(term, len));
+        at_[p - 1] = 1;
+        terms_.emplace_back(term, len);
         term += len + 1;
     }
+    ids_.resize(terms_.size());
+    words_.ids(terms_.data(), terms_.size(), ids_.data());
+    for (size_t i = 0; i < ids_.size(); i++)
+        at_[run.positions[i] - 1] = ids_[i];
     for (uint32_t id : at_)
         put_varint(pending_, id);
     added(did);

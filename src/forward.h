@@ -77,6 +77,11 @@ class ng_word_ids
   public:
     /* The id of TERM, a new one when it has none (ids from 1). */
     uint32_t id(std::string_view term);
+    /* The ids of the N TERMS into OUT, as id gives them, looked up
+     * together: the table's entries for all are asked of memory first,
+     * so that their cache misses overlap (a writer's table outgrows the
+     * processor's caches, and its misses were 3% of indexing). */
+    void ids(const std::string_view *terms, size_t n, uint32_t *out);
     /* The id of TERM, 0 when it has none. */
     uint32_t find(std::string_view term) const;
     uint32_t size() const
@@ -109,6 +114,9 @@ class ng_word_ids
     /* the slot of TERM (of hash H) in the table: its own, or the empty one where it would go */
     size_t slot(std::string_view term, uint32_t h) const;
     void grow();
+    /* the id of TERM of hash H, with the table grown for it already */
+    uint32_t id_of(std::string_view term, uint32_t h);
+    std::vector<uint32_t> hashes_; /* of the terms ids looks up */
     std::string arena_;
     std::vector<uint32_t> starts_{0}; /* where each id's word starts in arena_; then its end */
     std::vector<uint64_t> table_;     /* hash << 32 | id; 0: empty */
@@ -174,6 +182,8 @@ class ng_forward_writer
     Xapian::docid last_added_ = 0;   /* the last document added */
     std::string pending_;            /* runs not yet written */
     std::vector<uint32_t> at_;       /* add's words by position */
+    std::vector<std::string_view> terms_; /* add's words in the order given */
+    std::vector<uint32_t> ids_;           /* and their ids */
     std::vector<std::pair<Xapian::docid, uint64_t>> ends_; /* their documents and ends */
 };
 
