@@ -1103,37 +1103,40 @@ class sequence_source : public Xapian::PostingSource
             }
             put_varint(exact_, ids_[i][0]);
         }
-        /* and led by its rarest pair of common words, when it has one */
-        lead_ = lead_end_ = nullptr;
-        lead_did_ = lead_limit_ = 0;
+        /* and led by the lists of its pairs of common words, when it has
+         * any: the passages in all of them */
+        leads_.clear();
+        lead_limit_ = 0;
         lead_count_ = 0;
         for (size_t i = 0; !exact_.empty() && i + 1 < ids_.size(); i++) {
-            const unsigned char *p;
+            pair_cursor c;
             size_t n;
             Xapian::docid count;
-            if (table_->pair(ids_[i][0], ids_[i + 1][0], &p, &n, &count) && (!lead_ || count < lead_count_)) {
-                lead_ = p;
-                lead_end_ = p + n;
-                lead_count_ = count;
+            if (table_->pair(ids_[i][0], ids_[i + 1][0], &c.at, &n, &count)) {
+                c.end = c.at + n;
+                leads_.push_back(c);
+                lead_count_ = leads_.size() == 1 ? count : std::min(lead_count_, count);
                 lead_limit_ = table_->pairs_count();
             }
         }
-        /* A list no shorter than a word's postings leads nothing: the AND
+        /* Lists no shorter than a word's postings lead nothing: the AND
          * is better led by the word, with this filter checked last, after
          * all the words (and passed over when they weigh too little). */
-        for (size_t i = 0; lead_ && i < pattern_->slots.size(); i++)
+        for (size_t i = 0; !leads_.empty() && i < pattern_->slots.size(); i++)
             if (db.get_termfreq(pattern_->slots[i][0]) <= lead_count_ + (last_ - std::min(last_, lead_limit_)))
-                lead_ = nullptr;
+                leads_.clear();
     }
     Xapian::doccount get_termfreq_min() const override
     {
         return 0;
     }
     /* as many as there are documents, so that an AND checks the others
-     * first; or led by a pair's list, its passages and those after it */
+     * first; or led by pairs' lists, the shortest's passages and those
+     * after it */
     Xapian::doccount get_termfreq_est() const override
     {
-        return lead_ ? std::min<Xapian::doccount>(size_, lead_count_ + (last_ - std::min(last_, lead_limit_))) : size_;
+        return !leads_.empty() ? std::min<Xapian::doccount>(size_, lead_count_ + (last_ - std::min(last_, lead_limit_)))
+                               : size_;
     }
     Xapian::doccount get_termfreq_max() const override
     {
@@ -1205,21 +1208,30 @@ class sequence_source : public Xapian::PostingSource
             ended_ = true;
             return;
         }
-        /* the passages of the pair's list, then every one after those it covers */
-        while (lead_ && did <= lead_limit_) {
-            uint32_t gap;
-            while (lead_did_ < did && lead_did_ <= lead_limit_)
-                lead_did_ = get_varint(&lead_, lead_end_, &gap) ? lead_did_ + gap : lead_limit_ + 1;
-            if (lead_did_ > lead_limit_) {
-                did = std::max(did, lead_limit_ + 1);
-                break;
+        /* the passages in all the pairs' lists, then every one after those
+         * they cover */
+        while (!leads_.empty() && did <= lead_limit_) {
+            /* each list on to DID, and DID on to the furthest, until all agree */
+            for (size_t i = 0, agreed = 0; agreed < leads_.size(); i = (i + 1) % leads_.size()) {
+                pair_cursor &c = leads_[i];
+                uint32_t gap;
+                while (c.did < did && c.did <= lead_limit_)
+                    c.did = get_varint(&c.at, c.end, &gap) ? c.did + gap : lead_limit_ + 1;
+                if (c.did > lead_limit_) {
+                    did = lead_limit_ + 1;
+                    break;
+                }
+                agreed = c.did == did ? agreed + 1 : 1;
+                did = c.did;
             }
+            if (did > lead_limit_)
+                break;
             /* a phrase of two words is what their pair's list holds */
-            if (ids_.size() == 2 || holds(lead_did_)) {
-                did_ = lead_did_;
+            if (ids_.size() == 2 || holds(did)) {
+                did_ = did;
                 return;
             }
-            did = lead_did_ + 1;
+            did++;
         }
         for (did_ = did; did_ <= last_ && did_ != 0; did_++)
             if (holds(did_))
@@ -1338,9 +1350,15 @@ class sequence_source : public Xapian::PostingSource
     std::vector<std::vector<uint32_t>> ids_;               /* each slot's word ids, in order */
     std::string exact_;                                    /* a phrase's words' varints, or "" */
     size_t anchor_at_ = 0;                                 /* where its rarest word's start in it */
-    const unsigned char *lead_ = nullptr, *lead_end_ = nullptr; /* the rest of the pair's list that leads */
-    Xapian::docid lead_did_ = 0, lead_limit_ = 0;          /* its last passage read; the last it covers */
-    Xapian::doccount lead_count_ = 0;                      /* its passages */
+    /* where a pair's list that leads is read: the rest of it, and the
+     * last passage read from it */
+    struct pair_cursor {
+        const unsigned char *at = nullptr, *end = nullptr;
+        Xapian::docid did = 0;
+    };
+    std::vector<pair_cursor> leads_;
+    Xapian::docid lead_limit_ = 0;    /* the last passage the lists cover */
+    Xapian::doccount lead_count_ = 0; /* the passages of the shortest */
     std::unordered_map<std::string, uint32_t> term_ids_; /* the ids of the slots' words */
     std::vector<uint32_t> words_;                          /* the document's words */
     std::vector<std::string> terms_;                       /* the same read from its text */

@@ -1288,7 +1288,8 @@ class DocidSet : public Xapian::PostingSource
  * once, so that the match neither gathers statistics for the articles'
  * terms nor merges their posting lists (7-8% of an any-word query's time,
  * measured 2026-12-06). */
-static Xapian::Query articles_filter(const Xapian::Database &db, const std::vector<std::string> &ids)
+static Xapian::Query articles_filter(const Xapian::Database &db, const std::vector<std::string> &ids,
+                                     std::map<Xapian::docid, std::string> *id_of = nullptr)
 {
     if (db.size() != 1) {
         std::vector<Xapian::Query> terms;
@@ -1299,8 +1300,11 @@ static Xapian::Query articles_filter(const Xapian::Database &db, const std::vect
     std::vector<Xapian::docid> dids;
     for (const std::string &id : ids) {
         const std::string term = identity_term(NG_PREFIX_ARTICLE, id);
-        for (Xapian::PostingIterator p = db.postlist_begin(term); p != db.postlist_end(term); ++p)
+        for (Xapian::PostingIterator p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
             dids.push_back(*p);
+            if (id_of)
+                (*id_of)[*p] = id;
+        }
     }
     std::sort(dids.begin(), dids.end());
     dids.erase(std::unique(dids.begin(), dids.end()), dids.end());
@@ -1321,15 +1325,21 @@ static std::map<std::string, double> article_scores(ng_store_t *store, const ng_
     if (xq.empty() || ids.empty())
         return scores;
     const bool filtered = ids.size() <= MAX_FILTERED_ARTICLES;
+    /* the articles' ids by document, as the filter finds them (a
+     * document's id is not read again from its values) */
+    std::map<Xapian::docid, std::string> id_of;
     if (filtered)
-        xq = Xapian::Query(Xapian::Query::OP_FILTER, xq, articles_filter(*store->adb, ids));
+        xq = Xapian::Query(Xapian::Query::OP_FILTER, xq, articles_filter(*store->adb, ids, &id_of));
     Xapian::Enquire enquire(*store->adb);
     enquire.set_query(xq);
     enquire.set_weighting_scheme(bm25(opts));
     Xapian::MSet mset =
         enquire.get_mset(0, filtered ? static_cast<Xapian::doccount>(ids.size()) : store->adb->get_doccount());
-    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it)
-        scores[it.get_document().get_value(NG_SLOT_ARTICLE)] = it.get_weight();
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+        auto known = id_of.find(*it);
+        scores[known != id_of.end() ? known->second : it.get_document().get_value(NG_SLOT_ARTICLE)] =
+            it.get_weight();
+    }
     return scores;
 }
 
