@@ -1119,6 +1119,22 @@ class sequence_source : public Xapian::PostingSource
                 lead_limit_ = table_->pairs_count();
             }
         }
+        /* The words of most passages (but the rarest word) are not read
+         * from their postings but taken as the filter finds them (from_run) */
+        from_run_.assign(ids_.size(), false);
+        if (!exact_.empty() && leaves_.size() == ids_.size()) {
+            size_t rarest = 0;
+            for (size_t i = 0; i < leaves_.size(); i++)
+                if (!leaves_[i]->to)
+                    rarest = leaves_.size(); /* a leaf gone: none */
+                else if (rarest < leaves_.size() && leaves_[i]->to->termfreq() < leaves_[rarest]->to->termfreq())
+                    rarest = i;
+            for (size_t i = 0; rarest < leaves_.size() && i < leaves_.size(); i++)
+                if (i != rarest && leaves_[i]->to->termfreq() >= size_ / 2) {
+                    from_run_[i] = true;
+                    leaves_[i]->to->from_run();
+                }
+        }
         /* Lists no shorter than a word's postings lead nothing: the AND
          * is better led by the word, with this filter checked last, after
          * all the words (and passed over when they weigh too little). */
@@ -1160,7 +1176,7 @@ class sequence_source : public Xapian::PostingSource
             return true;
         }
         did_ = did;
-        return !too_light(did, min_wt) && holds(did);
+        return !too_light(did, min_wt) && holds(did) && count(did);
     }
     bool at_end() const override
     {
@@ -1194,11 +1210,27 @@ class sequence_source : public Xapian::PostingSource
             if (!l->to || !l->to->on(did))
                 return false;
         double weight = 0, most = 0;
-        for (const std::shared_ptr<ng_phrase_leaves::link> &l : leaves_) {
-            weight += l->to->weight();
-            most += l->to->most();
+        for (size_t i = 0; i < leaves_.size(); i++) {
+            const double m = leaves_[i]->to->most();
+            weight += from_run_[i] ? m : leaves_[i]->to->weight(); /* not counted yet: at most */
+            most += m;
         }
         return weight < min_wt + most - 1e-9 * most;
+    }
+    /* The wdf of the words taken from the run in DID, which holds the
+     * pattern, told to their leaves; true (false when DID cannot be read
+     * again, which it just was). */
+    bool count(Xapian::docid did)
+    {
+        if (std::find(from_run_.begin(), from_run_.end(), true) == from_run_.end())
+            return true;
+        if (!read(did))
+            return false;
+        for (size_t i = 0; i < from_run_.size(); i++)
+            if (from_run_[i] && leaves_[i]->to)
+                leaves_[i]->to->set_wdf(
+                    did, static_cast<Xapian::termcount>(std::count(words_.begin(), words_.end(), ids_[i][0])));
+        return true;
     }
     /* to the first document from DID that holds the pattern */
     void walk(Xapian::docid did)
@@ -1227,14 +1259,14 @@ class sequence_source : public Xapian::PostingSource
             if (did > lead_limit_)
                 break;
             /* a phrase of two words is what their pair's list holds */
-            if (ids_.size() == 2 || holds(did)) {
+            if ((ids_.size() == 2 || holds(did)) && count(did)) {
                 did_ = did;
                 return;
             }
             did++;
         }
         for (did_ = did; did_ <= last_ && did_ != 0; did_++)
-            if (holds(did_))
+            if (holds(did_) && count(did_))
                 return;
         ended_ = true;
     }
@@ -1345,6 +1377,7 @@ class sequence_source : public Xapian::PostingSource
     std::shared_ptr<const ng_forward_set> set_;
     std::shared_ptr<ng_phrase_leaves> phrase_;
     std::vector<std::shared_ptr<ng_phrase_leaves::link>> leaves_; /* the phrase's words on this database */
+    std::vector<bool> from_run_;                           /* which of them are taken from the runs */
     Xapian::Database db_;
     const ng_forward_table *table_ = nullptr;
     std::vector<std::vector<uint32_t>> ids_;               /* each slot's word ids, in order */

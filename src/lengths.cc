@@ -237,6 +237,9 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
         it_ = db.postlist_begin(term_);
         end_ = db.postlist_end(term_);
         started_ = false;
+        run_ = false;
+        run_did_ = wdf_did_ = 0;
+        last_ = db.get_lastdocid();
     }
 
     Xapian::doccount get_termfreq_min() const override
@@ -254,6 +257,10 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
 
     void next(double min_wt) override
     {
+        if (run_) {
+            move_run(started_ ? run_did_ + 1 : 1);
+            return;
+        }
         if (started_)
             ++it_;
         started_ = true;
@@ -261,17 +268,22 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
     }
     void skip_to(Xapian::docid did, double min_wt) override
     {
+        if (run_) {
+            if (!started_ || did > run_did_)
+                move_run(did);
+            return;
+        }
         started_ = true;
         it_.skip_to(did);
         settle(min_wt);
     }
     bool at_end() const override
     {
-        return started_ && it_ == end_;
+        return started_ && (run_ ? run_did_ > last_ : it_ == end_);
     }
     Xapian::docid get_docid() const override
     {
-        return *it_;
+        return run_ ? run_did_ : *it_;
     }
 
     double get_weight() const override
@@ -285,7 +297,22 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
 
     bool on(Xapian::docid did) const override
     {
-        return started_ && it_ != end_ && *it_ == did;
+        return started_ && (run_ ? run_did_ == did : it_ != end_ && *it_ == did);
+    }
+    Xapian::doccount termfreq() const override
+    {
+        return tf_;
+    }
+    void from_run() override
+    {
+        run_ = true;
+    }
+    void set_wdf(Xapian::docid did, Xapian::termcount wdf) override
+    {
+        wdf_did_ = did;
+        wdf_ = wdf;
+        if (did == run_did_)
+            weighed_ = false;
     }
     double weight() const override
     {
@@ -299,11 +326,34 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
   private:
     double weigh() const
     {
+        if (run_)
+            return weigh_run();
         const Xapian::termcount wdf = it_.get_wdf();
         Xapian::termcount len;
         if (!table_ || !table_->get(*it_, &len))
             len = it_.get_doclength();
         return bm25_.weight(wdf, len);
+    }
+    /* from the wdf the filter counted; else (never, as the filter is
+     * checked before the match weighs) from the word's postings */
+    double weigh_run() const
+    {
+        Xapian::termcount wdf = wdf_, len;
+        if (wdf_did_ != run_did_) {
+            it_.skip_to(run_did_);
+            wdf = it_ != end_ && *it_ == run_did_ ? it_.get_wdf() : 0;
+        }
+        if (!table_ || !table_->get(run_did_, &len)) {
+            it_.skip_to(run_did_);
+            len = it_ != end_ && *it_ == run_did_ ? it_.get_doclength() : 0;
+        }
+        return bm25_.weight(wdf, len);
+    }
+    void move_run(Xapian::docid did)
+    {
+        started_ = true;
+        weighed_ = false;
+        run_did_ = did;
     }
 
     /* Onto the first document from here on that this word gives MIN_WT or
@@ -335,8 +385,13 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
     ng_length_table *table_;
     ng_bm25 bm25_;
     Xapian::doccount tf_ = 0;
-    Xapian::PostingIterator it_, end_;
+    mutable Xapian::PostingIterator it_;
+    Xapian::PostingIterator end_;
     bool started_ = false;
+    bool run_ = false;                  /* from_run */
+    Xapian::docid run_did_ = 0, last_ = 0; /* then the document it is on; the database's last */
+    Xapian::docid wdf_did_ = 0;         /* the document set_wdf told of, */
+    Xapian::termcount wdf_ = 0;         /* and its wdf */
     mutable double weight_ = 0;
     mutable bool weighed_ = false;
     std::shared_ptr<ng_phrase_leaves> phrase_;

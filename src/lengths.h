@@ -141,13 +141,22 @@ class ng_phrase_leaves
         virtual bool on(Xapian::docid did) const = 0;
         virtual double weight() const = 0;
         virtual double most() const = 0;
+        virtual Xapian::doccount termfreq() const = 0;
+        /* From now on, take the documents the match asks about as they
+         * come, without reading the word's postings (a word of most
+         * passages: Xapian reads its postings one by one up to each
+         * document asked about), and their wdf from set_wdf: for a word
+         * of a phrase that the filter, checked after the leaf, finds in
+         * each document it lets through (and counts there). */
+        virtual void from_run() = 0;
+        virtual void set_wdf(Xapian::docid did, Xapian::termcount wdf) = 0;
 
       protected:
         ~leaf() = default;
     };
     /* Set to NULL when the leaf goes (Xapian drops a leaf at its end). */
     struct link {
-        const leaf *to;
+        leaf *to;
     };
     explicit ng_phrase_leaves(size_t words) : words_(words)
     {

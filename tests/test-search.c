@@ -518,6 +518,8 @@ static void test_every_shape(void)
  * articles it writes */
 static int vocabulary_flags = 0;
 static unsigned vocabulary_articles = 119;
+/* when set, every other word is "the" (a word of almost every passage) */
+static int vocabulary_common = 0;
 
 static void put_vocabulary_index(const char *path, unsigned seed)
 {
@@ -544,7 +546,10 @@ static void put_vocabulary_index(const char *path, unsigned seed)
             ng_buf_clear(&text);
             size_t len = 3 + (seed = seed * 1103515245u + 12345u) % 9;
             for (size_t k = 0; k < len; k++) {
-                const char *word = words[(seed = seed * 1103515245u + 12345u) / 65536 % nwords];
+                seed = seed * 1103515245u + 12345u;
+                const char *word = !vocabulary_common        ? words[seed / 65536 % nwords]
+                                   : seed / 65536 % 2 ? "the"
+                                                      : words[seed / 131072 % nwords];
                 ng_doc_add_posting(docs[i], word, strlen(word), (unsigned)k + 1);
                 ng_doc_add_term(whole, word, strlen(word), 1);
                 if (k)
@@ -1027,6 +1032,14 @@ static void test_forward_against_positions(const char *dir)
     add_new_words(path); /* new words: after the sorted ones */
     ok(unsorted_words(path) == 2 && positions_agree(path, 1),
        "new words of a later commit: added after the sorted ones, and found");
+
+    /* a word of almost every passage, in a phrase: counted in the runs,
+     * not read from its postings */
+    snprintf(file, sizeof file, "%s/forward-common.db", dir);
+    vocabulary_common = 1;
+    put_vocabulary_index(file, 23);
+    vocabulary_common = 0;
+    ok(positions_agree(file, 1), "a word of almost every passage: Xapian's passages and scores");
 
     /* more than a writer keeps in memory between commits: written out as it goes */
     snprintf(file, sizeof file, "%s/forward-many.db", dir);
