@@ -1047,13 +1047,18 @@ const uint32_t UNLISTED = 0x80000000u;
 
 /* The passages, among those the match asks about, whose words stand as a
  * pattern says. */
-class sequence_source : public Xapian::PostingSource
+class sequence_source : public Xapian::PostingSource, public ng_phrase_leaves::counter
 {
   public:
     sequence_source(std::shared_ptr<const sequence_pattern> pattern, std::shared_ptr<const ng_forward_set> set,
                     std::shared_ptr<ng_phrase_leaves> phrase)
         : pattern_(std::move(pattern)), set_(std::move(set)), phrase_(std::move(phrase))
     {
+    }
+    ~sequence_source() override
+    {
+        if (counter_)
+            counter_->to = nullptr;
     }
     void init(const Xapian::Database &db) override
     {
@@ -1122,6 +1127,10 @@ class sequence_source : public Xapian::PostingSource
         /* The words of most passages (but the rarest word) are not read
          * from their postings but taken as the filter finds them (from_run) */
         from_run_.assign(ids_.size(), false);
+        if (counter_)
+            counter_->to = nullptr;
+        counter_ = std::make_shared<ng_phrase_leaves::counter_link>(ng_phrase_leaves::counter_link{this});
+        counted_did_ = 0;
         if (!exact_.empty() && leaves_.size() == ids_.size()) {
             size_t rarest = 0;
             for (size_t i = 0; i < leaves_.size(); i++)
@@ -1132,7 +1141,7 @@ class sequence_source : public Xapian::PostingSource
             for (size_t i = 0; rarest < leaves_.size() && i < leaves_.size(); i++)
                 if (i != rarest && leaves_[i]->to->termfreq() >= size_ / 2) {
                     from_run_[i] = true;
-                    leaves_[i]->to->from_run();
+                    leaves_[i]->to->from_run(counter_, i);
                 }
         }
         /* Lists no shorter than a word's postings lead nothing: the AND
@@ -1176,7 +1185,7 @@ class sequence_source : public Xapian::PostingSource
             return true;
         }
         did_ = did;
-        return !too_light(did, min_wt) && holds(did) && count(did);
+        return !too_light(did, min_wt) && holds(did);
     }
     bool at_end() const override
     {
@@ -1217,20 +1226,20 @@ class sequence_source : public Xapian::PostingSource
         }
         return weight < min_wt + most - 1e-9 * most;
     }
-    /* The wdf of the words taken from the run in DID, which holds the
-     * pattern, told to their leaves; true (false when DID cannot be read
-     * again, which it just was). */
-    bool count(Xapian::docid did)
+    /* The wdf of word SLOT in DID, which holds the pattern (its words
+     * read once for all the words asked about) */
+    Xapian::termcount wdf_in(Xapian::docid did, size_t slot) override
     {
-        if (std::find(from_run_.begin(), from_run_.end(), true) == from_run_.end())
-            return true;
-        if (!read(did))
-            return false;
-        for (size_t i = 0; i < from_run_.size(); i++)
-            if (from_run_[i] && leaves_[i]->to)
-                leaves_[i]->to->set_wdf(
-                    did, static_cast<Xapian::termcount>(std::count(words_.begin(), words_.end(), ids_[i][0])));
-        return true;
+        if (did != counted_did_) {
+            counted_did_ = did;
+            counted_.clear();
+            if (read(did))
+                for (size_t i = 0; i < from_run_.size(); i++)
+                    counted_.push_back(from_run_[i] ? static_cast<Xapian::termcount>(std::count(
+                                                           words_.begin(), words_.end(), ids_[i][0]))
+                                                     : 0);
+        }
+        return slot < counted_.size() ? counted_[slot] : 0;
     }
     /* to the first document from DID that holds the pattern */
     void walk(Xapian::docid did)
@@ -1259,14 +1268,14 @@ class sequence_source : public Xapian::PostingSource
             if (did > lead_limit_)
                 break;
             /* a phrase of two words is what their pair's list holds */
-            if ((ids_.size() == 2 || holds(did)) && count(did)) {
+            if (ids_.size() == 2 || holds(did)) {
                 did_ = did;
                 return;
             }
             did++;
         }
         for (did_ = did; did_ <= last_ && did_ != 0; did_++)
-            if (holds(did_) && count(did_))
+            if (holds(did_))
                 return;
         ended_ = true;
     }
@@ -1378,6 +1387,9 @@ class sequence_source : public Xapian::PostingSource
     std::shared_ptr<ng_phrase_leaves> phrase_;
     std::vector<std::shared_ptr<ng_phrase_leaves::link>> leaves_; /* the phrase's words on this database */
     std::vector<bool> from_run_;                           /* which of them are taken from the runs */
+    std::shared_ptr<ng_phrase_leaves::counter_link> counter_; /* to this, for them */
+    Xapian::docid counted_did_ = 0;                        /* the document last counted, */
+    std::vector<Xapian::termcount> counted_;               /* and their wdf there */
     Xapian::Database db_;
     const ng_forward_table *table_ = nullptr;
     std::vector<std::vector<uint32_t>> ids_;               /* each slot's word ids, in order */

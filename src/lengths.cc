@@ -238,7 +238,8 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
         end_ = db.postlist_end(term_);
         started_ = false;
         run_ = false;
-        run_did_ = wdf_did_ = 0;
+        run_did_ = 0;
+        counter_ = nullptr;
         last_ = db.get_lastdocid();
     }
 
@@ -303,16 +304,11 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
     {
         return tf_;
     }
-    void from_run() override
+    void from_run(const std::shared_ptr<ng_phrase_leaves::counter_link> &counter, size_t slot) override
     {
         run_ = true;
-    }
-    void set_wdf(Xapian::docid did, Xapian::termcount wdf) override
-    {
-        wdf_did_ = did;
-        wdf_ = wdf;
-        if (did == run_did_)
-            weighed_ = false;
+        counter_ = counter;
+        slot_ = slot;
     }
     double weight() const override
     {
@@ -334,12 +330,14 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
             len = it_.get_doclength();
         return bm25_.weight(wdf, len);
     }
-    /* from the wdf the filter counted; else (never, as the filter is
-     * checked before the match weighs) from the word's postings */
+    /* from the filter's count; else (never: the filter goes last) from the
+     * word's postings */
     double weigh_run() const
     {
-        Xapian::termcount wdf = wdf_, len;
-        if (wdf_did_ != run_did_) {
+        Xapian::termcount wdf, len;
+        if (counter_ && counter_->to) {
+            wdf = counter_->to->wdf_in(run_did_, slot_);
+        } else {
             it_.skip_to(run_did_);
             wdf = it_ != end_ && *it_ == run_did_ ? it_.get_wdf() : 0;
         }
@@ -390,8 +388,8 @@ class bm25_source : public Xapian::PostingSource, public ng_phrase_leaves::leaf
     bool started_ = false;
     bool run_ = false;                  /* from_run */
     Xapian::docid run_did_ = 0, last_ = 0; /* then the document it is on; the database's last */
-    Xapian::docid wdf_did_ = 0;         /* the document set_wdf told of, */
-    Xapian::termcount wdf_ = 0;         /* and its wdf */
+    std::shared_ptr<ng_phrase_leaves::counter_link> counter_; /* then what counts it, */
+    size_t slot_ = 0;                                         /* as its word SLOT */
     mutable double weight_ = 0;
     mutable bool weighed_ = false;
     std::shared_ptr<ng_phrase_leaves> phrase_;

@@ -133,6 +133,19 @@ Xapian::Query ng_bm25_term(const std::string &term, Xapian::termcount wqf, ng_le
 class ng_phrase_leaves
 {
   public:
+    /* What counts a phrase's words in a document's run: the filter. */
+    class counter
+    {
+      public:
+        virtual Xapian::termcount wdf_in(Xapian::docid did, size_t slot) = 0;
+
+      protected:
+        ~counter() = default;
+    };
+    /* Set to NULL when the filter goes. */
+    struct counter_link {
+        counter *to;
+    };
     /* A leaf as the filter sees it: whether it is on DID; the weight it
      * gives the document it is on; the most it gives any document. */
     class leaf
@@ -145,11 +158,11 @@ class ng_phrase_leaves
         /* From now on, take the documents the match asks about as they
          * come, without reading the word's postings (a word of most
          * passages: Xapian reads its postings one by one up to each
-         * document asked about), and their wdf from set_wdf: for a word
-         * of a phrase that the filter, checked after the leaf, finds in
-         * each document it lets through (and counts there). */
-        virtual void from_run() = 0;
-        virtual void set_wdf(Xapian::docid did, Xapian::termcount wdf) = 0;
+         * document asked about), and their wdf from COUNTER, as word SLOT
+         * of its phrase: for a word that the filter, checked after the
+         * leaf, finds in each document it lets through (and counts there
+         * when the match weighs it). */
+        virtual void from_run(const std::shared_ptr<counter_link> &counter, size_t slot) = 0;
 
       protected:
         ~leaf() = default;
