@@ -752,8 +752,10 @@ bool ng_forward_table::run(Xapian::docid did, const unsigned char **p, size_t *n
      * after the switch a few ms each. */
     if (reads_ <= READS_BEFORE_MAP && data_fd_ >= 0) {
         if (reads_++ == READS_BEFORE_MAP) {
-            populate(data_, data_size_);
-            populate(index_, index_size_);
+            if (!in_order_) {
+                populate(data_, data_size_);
+                populate(index_, index_size_);
+            }
             return run(did, p, n);
         }
         buffer_.resize(*n);
@@ -962,6 +964,7 @@ static bool merge_files(const std::vector<std::string> &sources, const Xapian::D
         std::vector<uint32_t> remap;
         uint32_t n = 0, sorted = 0;
         uint64_t lines_end = 0;
+        table.in_order();
         const bool files = table.bind(db, sources[i]) &&
                            read_words(sources[i] + "/" NG_WORDS_FILE, db.get_uuid(), &n, &sorted, &lines_end,
                                       [&](std::string_view t, uint32_t id) {

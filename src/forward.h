@@ -224,6 +224,13 @@ class ng_forward_table
     /* The runs before document DID are read no more: their pages leave
      * this process's memory (a merge reads every run once, in order). */
     void done_before(Xapian::docid did) const;
+    /* The runs will be read once, in order (a merge's): the file is not
+     * mapped all at once after the first reads, so that the memory it
+     * takes stays what done_before leaves. */
+    void in_order() const
+    {
+        in_order_ = true;
+    }
 
   private:
     void unmap();
@@ -238,6 +245,7 @@ class ng_forward_table
     static const size_t READS_BEFORE_MAP = 8192;
     int data_fd_ = -1;
     mutable size_t reads_ = 0;
+    mutable bool in_order_ = false;
     mutable std::vector<unsigned char> buffer_;
 };
 
